@@ -1,0 +1,2 @@
+//! The `kubeward` command line.
+fn main() {}

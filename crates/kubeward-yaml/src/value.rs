@@ -1,0 +1,268 @@
+//! The decoded tree: JSON-shaped values where every node keeps its source span.
+
+use serde::Serialize;
+
+/// A position in the input: 1-based line and column (columns count characters),
+/// and the 0-based byte offset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Pos {
+    /// Line, counting from 1 (lines end at `\n`).
+    pub line: u32,
+    /// Column, counting from 1, in characters.
+    pub column: u32,
+    /// Byte offset from the start of the input.
+    pub offset: usize,
+}
+
+/// A region of the input; `end` is exclusive.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    /// First character of the region.
+    pub start: Pos,
+    /// Just past the last character of the region.
+    pub end: Pos,
+}
+
+impl Span {
+    /// The smallest span covering both `self` and `other`.
+    #[must_use]
+    pub fn join(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// A decoded value, with the same shape Kubernetes gets after converting YAML to JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer that fits in `i64`.
+    Int(i64),
+    /// An integer above `i64::MAX` (kept, as Kubernetes' decoder keeps it).
+    UInt(u64),
+    /// A floating-point number (always finite: Kubernetes rejects infinities and NaN).
+    Float(f64),
+    /// A string.
+    String(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping with string keys (non-string YAML keys are converted the way Kubernetes does).
+    Map(Mapping),
+}
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where the value was written (for an alias: where its anchor's value was written).
+    pub span: Span,
+}
+
+/// One `key: value` pair of a mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The key, converted to a string.
+    pub key: String,
+    /// Where the key was written.
+    pub key_span: Span,
+    /// The value.
+    pub value: Node,
+}
+
+impl Entry {
+    /// The region of the whole pair: from the key to the end of the value.
+    #[must_use]
+    pub fn span(&self) -> Span {
+        self.key_span.join(self.value.span)
+    }
+}
+
+/// A mapping in source order. Keys are unique: a repeated key replaces the earlier value
+/// in place, as Kubernetes keeps the last one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Mapping {
+    entries: Vec<Entry>,
+}
+
+impl Mapping {
+    /// An empty mapping.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `key`; returns the replaced entry when the key was already present.
+    pub fn insert(&mut self, entry: Entry) -> Option<Entry> {
+        match self.entries.iter_mut().find(|e| e.key == entry.key) {
+            Some(slot) => Some(std::mem::replace(slot, entry)),
+            None => {
+                self.entries.push(entry);
+                None
+            }
+        }
+    }
+
+    /// The value of `key`.
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// The entry of `key`.
+    #[must_use]
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    /// The entries in source order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Entry> {
+        self.entries.iter()
+    }
+
+    /// Number of keys.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the mapping has no key.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a Mapping {
+    type Item = &'a Entry;
+    type IntoIter = std::slice::Iter<'a, Entry>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter()
+    }
+}
+
+impl Node {
+    /// A node without a source location (for values built in code).
+    #[must_use]
+    pub fn detached(value: Value) -> Self {
+        Node {
+            value,
+            span: Span::default(),
+        }
+    }
+
+    /// The value of `key` when this node is a mapping.
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    /// Follows an RFC 6901 JSON pointer (`""` is the node itself).
+    #[must_use]
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let rest = pointer.strip_prefix('/')?;
+        let mut node = self;
+        for raw in rest.split('/') {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            node = match &node.value {
+                Value::Map(m) => m.get(&token)?,
+                Value::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The mapping, if this node is one.
+    #[must_use]
+    pub fn as_map(&self) -> Option<&Mapping> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The items, if this node is a sequence.
+    #[must_use]
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The string, if this node is one.
+    #[must_use]
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if this node is one.
+    #[must_use]
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The number as `f64`, if this node is a number.
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)]
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.value {
+            Value::Int(i) => Some(i as f64),
+            Value::UInt(u) => Some(u as f64),
+            Value::Float(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The number as `i64` when it is integral and in range (Kubernetes reads `0.0` as `0`).
+    #[must_use]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value {
+            Value::Int(i) => Some(i),
+            Value::UInt(u) => i64::try_from(u).ok(),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Some(f as i64),
+            _ => None,
+        }
+    }
+
+    /// Whether the node is `null`.
+    #[must_use]
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// The JSON type name of the value (`object`, `array`, `string`, `number`, `boolean`, `null`).
+    #[must_use]
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) | Value::UInt(_) | Value::Float(_) => "number",
+            Value::String(_) => "string",
+            Value::Seq(_) => "array",
+            Value::Map(_) => "object",
+        }
+    }
+
+    /// Converts to a `serde_json::Value` (spans dropped). Iterative, so deep trees are safe.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        crate::json_out::to_json(self)
+    }
+}
