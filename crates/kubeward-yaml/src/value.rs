@@ -64,6 +64,16 @@ pub struct Node {
     pub span: Span,
 }
 
+/// The Go value a YAML key decoded to before `sigs.k8s.io/yaml` made a string of it: two
+/// keys that differ here but give the same string are a random pick for Kubernetes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyId {
+    Str,
+    Int(i64),
+    Float(u64),
+    Bool(bool),
+}
+
 /// One `key: value` pair of a mapping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -73,9 +83,35 @@ pub struct Entry {
     pub key_span: Span,
     /// The value.
     pub value: Node,
+    id: KeyId,
 }
 
 impl Entry {
+    /// An entry with a string key.
+    #[must_use]
+    pub fn new(key: String, key_span: Span, value: Node) -> Self {
+        Entry::with_id(key, key_span, value, KeyId::Str)
+    }
+
+    pub(crate) fn with_id(key: String, key_span: Span, value: Node, id: KeyId) -> Self {
+        Entry {
+            key,
+            key_span,
+            value,
+            id,
+        }
+    }
+
+    pub(crate) fn id(&self) -> KeyId {
+        self.id
+    }
+
+    /// Whether the key was written as a string (not a number or boolean such as `on:`).
+    #[must_use]
+    pub fn key_was_string(&self) -> bool {
+        self.id == KeyId::Str
+    }
+
     /// The region of the whole pair: from the key to the end of the value.
     #[must_use]
     pub fn span(&self) -> Span {
@@ -118,6 +154,12 @@ impl Mapping {
     #[must_use]
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.key == key)
+    }
+
+    /// The entries, consumed.
+    #[must_use]
+    pub fn into_entries(self) -> Vec<Entry> {
+        self.entries
     }
 
     /// The entries in source order.

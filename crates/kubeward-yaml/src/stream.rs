@@ -1,0 +1,197 @@
+//! The stream decoder: apimachinery's `YAMLOrJSONDecoder` with kubectl's skipping of empty
+//! documents, made fail-closed (errors are collected and decoding goes on where it can).
+
+use crate::compose::{compose, Locate, RawDiagnostic};
+use crate::json_in;
+use crate::lines::LineIndex;
+use crate::split::{split, Chunk, Piece};
+use crate::value::Pos;
+use crate::{DecodeError, Decoded, Diagnostic, Document};
+
+/// How far apimachinery looks for the `{` that makes a stream JSON.
+const JSON_SNIFF_BYTES: usize = 4096;
+
+struct ChunkLocator<'a> {
+    chunk: &'a Chunk<'a>,
+    lines: &'a LineIndex<'a>,
+}
+
+impl Locate for ChunkLocator<'_> {
+    fn pos(&self, chunk_offset: usize) -> Pos {
+        self.lines.pos(self.chunk.input_offset(chunk_offset))
+    }
+}
+
+struct Sink<'a> {
+    out: Decoded,
+    lines: LineIndex<'a>,
+    next_index: usize,
+}
+
+impl Sink<'_> {
+    fn take_index(&mut self) -> usize {
+        self.next_index += 1;
+        self.next_index - 1
+    }
+
+    fn diagnostics(&mut self, raw: Vec<RawDiagnostic>, document: usize) {
+        self.out
+            .diagnostics
+            .extend(raw.into_iter().map(|d| Diagnostic {
+                kind: d.kind,
+                message: d.message,
+                span: d.span,
+                related: d.related,
+                document,
+            }));
+    }
+
+    fn error(&mut self, message: String, offset: usize, document: Option<usize>) {
+        let pos = self.lines.pos(offset);
+        self.out.errors.push(DecodeError {
+            message,
+            pos,
+            document,
+        });
+    }
+}
+
+/// Decodes a manifest stream exactly as `kubectl apply -f` reads it.
+///
+/// Never panics and never stops at the first problem: each error is recorded with its
+/// position, and the following documents are still decoded (except after a broken JSON
+/// stream, where Kubernetes' decoder cannot resynchronize either).
+#[must_use]
+pub fn decode(input: &[u8]) -> Decoded {
+    let mut sink = Sink {
+        out: Decoded::default(),
+        lines: LineIndex::new(input),
+        next_index: 0,
+    };
+    let mut pos = 0;
+    if looks_like_json(input) {
+        match decode_json(input, &mut sink) {
+            Some(resume) => pos = resume,
+            None => return sink.out,
+        }
+    }
+    decode_yaml(input, pos, &mut sink);
+    sink.out
+}
+
+/// `IsJSONBuffer`: the first non-space character of the first 4096 bytes is `{`.
+fn looks_like_json(input: &[u8]) -> bool {
+    let head = &input[..input.len().min(JSON_SNIFF_BYTES)];
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
+    };
+    text.trim_start().starts_with('{')
+}
+
+/// Decodes JSON values until the end (returns `None`) or until the stream stops being JSON
+/// after at most one value, where Kubernetes switches to YAML (returns where YAML starts).
+fn decode_json(input: &[u8], sink: &mut Sink<'_>) -> Option<usize> {
+    let mut pos = 0;
+    let mut count = 0;
+    loop {
+        let mut raw = Vec::new();
+        match json_in::next_value(input, pos, &sink.lines, &mut raw) {
+            Ok(None) => return None,
+            Ok(Some((node, end))) => {
+                count += 1;
+                pos = end;
+                if !node.is_null() {
+                    let index = sink.take_index();
+                    sink.diagnostics(raw, index);
+                    sink.out.documents.push(Document { index, root: node });
+                }
+            }
+            Err(e) => {
+                if count > 1 {
+                    sink.error(format!("invalid JSON: {}", e.message), e.offset, None);
+                    return None;
+                }
+                // Ambiguous stream: eat blanks up to and including the first line break,
+                // then read the rest as YAML (apimachinery's consumeWhitespace).
+                match skip_blank_to_newline(input, pos) {
+                    Some(resume) => return Some(resume),
+                    None => {
+                        sink.error(format!("invalid JSON: {}", e.message), e.offset, None);
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn skip_blank_to_newline(input: &[u8], mut pos: usize) -> Option<usize> {
+    loop {
+        let rest = input.get(pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let text = match std::str::from_utf8(&rest[..rest.len().min(4)]) {
+            Ok(t) => t,
+            Err(e) if e.valid_up_to() > 0 => std::str::from_utf8(&rest[..e.valid_up_to()]).ok()?,
+            Err(_) => return None,
+        };
+        let c = text.chars().next()?;
+        if !c.is_whitespace() {
+            return Some(pos);
+        }
+        pos += c.len_utf8();
+        if c == '\n' {
+            return Some(pos);
+        }
+    }
+}
+
+fn decode_yaml(input: &[u8], from: usize, sink: &mut Sink<'_>) {
+    for piece in split(input, from) {
+        match piece {
+            Piece::BadSeparator { offset, rest } => {
+                let index = sink.take_index();
+                sink.error(
+                    format!("invalid Yaml document separator: {rest}"),
+                    offset,
+                    Some(index),
+                );
+            }
+            Piece::Chunk(chunk) => {
+                if chunk.text.starts_with(&[0xFF, 0xFE]) || chunk.text.starts_with(&[0xFE, 0xFF]) {
+                    // Go's line splitting breaks UTF-16 apart: Kubernetes always rejects it.
+                    let index = sink.take_index();
+                    sink.error(
+                        "yaml: incomplete UTF-16 character (kubectl reads UTF-8 only)".into(),
+                        chunk.start,
+                        Some(index),
+                    );
+                    continue;
+                }
+                let locator = ChunkLocator {
+                    chunk: &chunk,
+                    lines: &sink.lines,
+                };
+                match compose(&chunk.text, &locator) {
+                    Ok(composed) => {
+                        if let Some(root) = composed.root {
+                            let index = sink.take_index();
+                            sink.diagnostics(composed.diagnostics, index);
+                            sink.out.documents.push(Document { index, root });
+                        } else if !composed.diagnostics.is_empty() {
+                            let index = sink.next_index;
+                            sink.diagnostics(composed.diagnostics, index);
+                        }
+                    }
+                    Err(e) => {
+                        let index = sink.take_index();
+                        let offset = chunk.input_offset(e.offset);
+                        sink.error(format!("yaml: {}", e.message), offset, Some(index));
+                    }
+                }
+            }
+        }
+    }
+}

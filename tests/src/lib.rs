@@ -1,0 +1,1 @@
+//! Shared helpers for kubeward's conformance and end-to-end suites.
