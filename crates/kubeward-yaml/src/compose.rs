@@ -98,8 +98,13 @@ enum Anchor {
     },
 }
 
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+const PLACEHOLDER: &[u8] = "\u{E000}".as_bytes();
+
 struct Composer<'a> {
     chunk: &'a [u8],
+    /// Whether scalars may hold the placeholder of an inner byte order mark.
+    restore_bom: bool,
     loc: &'a dyn Locate,
     stack: Vec<Frame>,
     anchors: HashMap<String, Anchor>,
@@ -166,7 +171,7 @@ fn format_float_key(f: f64) -> String {
     let exp: i32 = exp.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let sign = if single < 0.0 { "-" } else { "" };
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         let (first, rest) = digits.split_at(1);
         let frac = if rest.is_empty() {
             String::new()
@@ -230,8 +235,41 @@ fn scalar_value(s: &Scalar) -> Result<Value, String> {
 /// Decodes the first YAML document of `chunk` (later documents in the chunk are ignored,
 /// as `yaml.Unmarshal` ignores them; content after an explicit `...` is reported).
 pub(crate) fn compose(chunk: &[u8], loc: &dyn Locate) -> Result<Composed, ComposeError> {
+    // go-yaml v2 only honours a byte order mark at the start of the stream (its `is_bom`
+    // looks at the start of its buffer); libyaml also skips one at the start of any line.
+    // Elsewhere it is content for Kubernetes: hide it from libyaml behind a private-use
+    // character of the same length and put it back in scalars.
+    // The stream's own mark, and one right after it (go-yaml skips that one too).
+    let mut skip = 0;
+    while chunk.get(skip..skip + 3) == Some(BOM) && skip < 6 {
+        skip += 3;
+    }
+    let body = chunk.get(skip..).unwrap_or_default();
+    let inner_bom = body.windows(3).any(|w| w == BOM);
+    let patched: std::borrow::Cow<'_, [u8]> = if inner_bom {
+        if body.windows(3).any(|w| w == PLACEHOLDER) {
+            return Err(err(
+                "a byte order mark inside a document next to U+E000 is not supported",
+                0,
+            ));
+        }
+        let mut owned = chunk.to_vec();
+        let mut i = skip;
+        while i + 3 <= owned.len() {
+            if &owned[i..i + 3] == BOM {
+                owned[i..i + 3].copy_from_slice(PLACEHOLDER);
+                i += 3;
+            } else {
+                i += 1;
+            }
+        }
+        std::borrow::Cow::Owned(owned)
+    } else {
+        std::borrow::Cow::Borrowed(chunk)
+    };
     let mut c = Composer {
-        chunk,
+        chunk: &patched,
+        restore_bom: inner_bom,
         loc,
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -258,6 +296,12 @@ impl Composer<'_> {
 
     fn run(&mut self) -> Result<(), ComposeError> {
         let mut input = self.chunk;
+        // libyaml's marks do not count a UTF-8 byte order mark.
+        let bom = if self.chunk.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
         let mut parser = Parser::new();
         parser.set_input_string(&mut input);
         loop {
@@ -271,8 +315,8 @@ impl Composer<'_> {
                 }
                 err(message, offset)
             })?;
-            let start = usize::try_from(event.start_mark.index).unwrap_or(usize::MAX);
-            let end = usize::try_from(event.end_mark.index).unwrap_or(usize::MAX);
+            let start = usize::try_from(event.start_mark.index).unwrap_or(usize::MAX - 3) + bom;
+            let end = usize::try_from(event.end_mark.index).unwrap_or(usize::MAX - 3) + bom;
             match event.data {
                 EventData::StreamStart { .. } => {}
                 EventData::StreamEnd => return Ok(()),
@@ -304,6 +348,11 @@ impl Composer<'_> {
                     if style == ScalarStyle::DoubleQuoted {
                         self.check_escapes(start, end)?;
                     }
+                    let value = if self.restore_bom {
+                        value.replace('\u{E000}', "\u{FEFF}")
+                    } else {
+                        value
+                    };
                     self.scalar(anchor, tag.as_deref(), value, plain_implicit, start, end)?;
                 }
                 EventData::SequenceStart { anchor, style, .. } => {
@@ -771,11 +820,11 @@ impl Composer<'_> {
     /// Applies the entries of a merged mapping to the mapping on top of the stack.
     fn merge_into_parent(
         &mut self,
-        node: Node,
+        mut node: Node,
         merge: Span,
         at: usize,
     ) -> Result<(), ComposeError> {
-        let Value::Map(source) = node.value else {
+        let Value::Map(source) = std::mem::replace(&mut node.value, Value::Null) else {
             return Err(err(
                 "map merge requires map or sequence of maps as the value",
                 at,

@@ -1,25 +1,11 @@
-//! A YAML emitter whose output Kubernetes (go-yaml v2) and Helm read back to the same value:
-//! every string and key is double-quoted, so no YAML 1.1 surprise (`yes`, `0777`, `<<`) can
-//! change its meaning.
+//! Writers for decoded trees: a YAML emitter whose output Kubernetes (go-yaml v2) and Helm
+//! read back to the same value (every string and key double-quoted, so no YAML 1.1 surprise
+//! such as `yes`, `0777` or `<<` can change its meaning), and a compact JSON writer.
+//! Both are iterative: trees as deep as Kubernetes allows need no deep stack.
 
 use std::fmt::Write;
 
 use crate::value::{Node, Value};
-
-/// Emits `node` as a block-style YAML document.
-#[must_use]
-pub fn to_yaml(node: &Node) -> String {
-    let mut out = String::new();
-    match &node.value {
-        Value::Map(m) if !m.is_empty() => map(node, 0, &mut out),
-        Value::Seq(s) if !s.is_empty() => seq(node, 0, &mut out),
-        _ => {
-            scalar(node, &mut out);
-            out.push('\n');
-        }
-    }
-    out
-}
 
 fn is_block(node: &Node) -> bool {
     match &node.value {
@@ -29,47 +15,121 @@ fn is_block(node: &Node) -> bool {
     }
 }
 
-fn nested(node: &Node, indent: usize, out: &mut String) {
-    match &node.value {
-        Value::Map(_) => map(node, indent, out),
-        Value::Seq(_) => seq(node, indent, out),
-        _ => {}
-    }
-}
+/// Nesting levels written in block style; deeper ones are written in flow style.
+const BLOCK_LEVELS: usize = 32;
 
-fn map(node: &Node, indent: usize, out: &mut String) {
-    let Value::Map(m) = &node.value else { return };
-    for entry in m {
-        out.push_str(&" ".repeat(indent));
-        quote(&entry.key, out);
-        out.push(':');
-        if is_block(&entry.value) {
-            out.push('\n');
-            nested(&entry.value, indent + 2, out);
-        } else {
-            out.push(' ');
-            scalar(&entry.value, out);
-            out.push('\n');
+/// Emits `node` as a block-style YAML document.
+#[must_use]
+pub fn to_yaml(node: &Node) -> String {
+    enum Work<'a> {
+        /// A non-empty collection whose lines start at `indent`.
+        Block(&'a Node, usize),
+        /// A `key:` or `-` line prefix followed by its value.
+        Line(usize, Option<&'a str>, &'a Node),
+    }
+    let mut out = String::new();
+    if !is_block(node) {
+        scalar(node, &mut out);
+        out.push('\n');
+        return out;
+    }
+    let mut work = vec![Work::Block(node, 0)];
+    while let Some(item) = work.pop() {
+        match item {
+            Work::Block(node, indent) => match &node.value {
+                Value::Map(m) => work.extend(
+                    m.iter()
+                        .rev()
+                        .map(|e| Work::Line(indent, Some(&e.key), &e.value)),
+                ),
+                Value::Seq(s) => work.extend(s.iter().rev().map(|n| Work::Line(indent, None, n))),
+                _ => {}
+            },
+            Work::Line(indent, key, value) => {
+                out.extend(std::iter::repeat_n(' ', indent));
+                match key {
+                    Some(key) => {
+                        quote(key, &mut out);
+                        out.push(':');
+                    }
+                    None => out.push('-'),
+                }
+                if is_block(value) && indent < 2 * BLOCK_LEVELS {
+                    out.push('\n');
+                    work.push(Work::Block(value, indent + 2));
+                } else if is_block(value) {
+                    // Deeper levels in flow style keep the output linear in the input.
+                    out.push(' ');
+                    out.push_str(&to_json_string(value));
+                    out.push('\n');
+                } else {
+                    out.push(' ');
+                    scalar(value, &mut out);
+                    out.push('\n');
+                }
+            }
         }
     }
+    out
 }
 
-fn seq(node: &Node, indent: usize, out: &mut String) {
-    let Value::Seq(items) = &node.value else {
-        return;
-    };
-    for item in items {
-        out.push_str(&" ".repeat(indent));
-        out.push('-');
-        if is_block(item) {
-            out.push('\n');
-            nested(item, indent + 2, out);
-        } else {
-            out.push(' ');
-            scalar(item, out);
-            out.push('\n');
+/// Writes `node` as compact JSON (keys in source order).
+#[must_use]
+pub fn to_json_string(node: &Node) -> String {
+    enum Work<'a> {
+        Value(&'a Node),
+        Key(&'a str),
+        Text(&'static str),
+    }
+    let mut out = String::new();
+    let mut work = vec![Work::Value(node)];
+    while let Some(item) = work.pop() {
+        match item {
+            Work::Text(t) => out.push_str(t),
+            Work::Key(k) => {
+                json_string(k, &mut out);
+                out.push(':');
+            }
+            Work::Value(node) => match &node.value {
+                Value::Seq(items) => {
+                    out.push('[');
+                    work.push(Work::Text("]"));
+                    for (i, item) in items.iter().enumerate().rev() {
+                        work.push(Work::Value(item));
+                        if i > 0 {
+                            work.push(Work::Text(","));
+                        }
+                    }
+                }
+                Value::Map(map) => {
+                    out.push('{');
+                    work.push(Work::Text("}"));
+                    for (i, e) in map.iter().enumerate().rev() {
+                        work.push(Work::Value(&e.value));
+                        work.push(Work::Key(&e.key));
+                        if i > 0 {
+                            work.push(Work::Text(","));
+                        }
+                    }
+                }
+                Value::String(s) => json_string(s, &mut out),
+                Value::Float(f) => match serde_json::Number::from_f64(*f) {
+                    Some(n) => {
+                        let _ = write!(out, "{n}");
+                    }
+                    None => out.push_str("null"),
+                },
+                _ => scalar(node, &mut out),
+            },
         }
     }
+    out
+}
+
+/// JSON strings use the YAML quoting: its escapes are all valid JSON, and line separators
+/// are escaped so a YAML reader cannot fold them.
+fn json_string(s: &str, out: &mut String) {
+    quote(s, out);
 }
 
 /// A scalar or an empty collection, on one line.

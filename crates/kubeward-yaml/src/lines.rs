@@ -2,22 +2,45 @@
 
 use crate::value::Pos;
 
-/// Start offsets of the lines of one input (lines end at `\n`, as editors and SARIF count them).
+/// Bytes per block of the character-count table.
+const BLOCK: usize = 256;
+
+/// Lines of one input (ending at `\n`, as editors and SARIF count them), and a table of
+/// character counts so a column costs O(1) even on very long lines.
 pub(crate) struct LineIndex<'a> {
     text: &'a [u8],
     starts: Vec<usize>,
+    /// Characters (UTF-8 sequence starts) in `text[..i * BLOCK]`.
+    chars_before_block: Vec<usize>,
+}
+
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a [u8]) -> Self {
         let mut starts = vec![0];
-        starts.extend(
-            text.iter()
-                .enumerate()
-                .filter(|&(_, &b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { text, starts }
+        starts.extend(memchr_lines(text));
+        let mut chars_before_block = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut total = 0;
+        for block in text.chunks(BLOCK) {
+            chars_before_block.push(total);
+            total += count_chars(block);
+        }
+        chars_before_block.push(total);
+        LineIndex {
+            text,
+            starts,
+            chars_before_block,
+        }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        self.chars_before_block.get(block).copied().unwrap_or(0)
+            + count_chars(&self.text[block * BLOCK..offset])
     }
 
     /// The position of byte `offset` (clamped to the end of the input).
@@ -25,11 +48,11 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
-        // Characters, not bytes: count the bytes that start a UTF-8 sequence.
-        let column = self.text[start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count();
+        let mut column = self.chars_before(offset) - self.chars_before(start);
+        // A byte order mark is invisible: it takes no column.
+        if offset >= start + 3 && self.text[start..].starts_with(b"\xEF\xBB\xBF") {
+            column -= 1;
+        }
         Pos {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
@@ -38,15 +61,32 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+fn memchr_lines(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    text.iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn columns_count_characters() {
-        let idx = LineIndex::new("a: é\nbé: x\n".as_bytes());
+        let text = "a: é\nbé: x\n";
+        let idx = LineIndex::new(text.as_bytes());
         assert_eq!((idx.pos(0).line, idx.pos(0).column), (1, 1));
-        let x = "a: é\nbé: x".find('x').unwrap_or(0);
+        let x = text.find('x').unwrap_or(0);
         assert_eq!((idx.pos(x).line, idx.pos(x).column), (2, 5));
+    }
+
+    #[test]
+    fn long_lines_and_bom() {
+        let text = format!("\u{FEFF}{}é{}x", "a".repeat(300), "b".repeat(700));
+        let idx = LineIndex::new(text.as_bytes());
+        let x = text.find('x').unwrap_or(0);
+        assert_eq!(idx.pos(x).column, 1 + 300 + 1 + 700);
+        assert_eq!(idx.pos(3).column, 1);
     }
 }

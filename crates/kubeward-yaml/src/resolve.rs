@@ -50,6 +50,7 @@ impl Kind {
             Kind::Bool,
             Kind::Int,
             Kind::Float,
+            Kind::Null,
             Kind::Timestamp,
         ]
         .into_iter()

@@ -55,8 +55,12 @@ pub(crate) fn split<'a>(input: &'a [u8], from: usize) -> Vec<Piece<'a>> {
                     offset: pos,
                     rest: trimmed.to_string(),
                 });
-            } else {
+            } else if chunk_start.is_some() {
                 flush(&mut pieces, chunk_start.take(), pos);
+            } else {
+                // YAMLReader keeps a separator line that has nothing before it as the
+                // first line of the next chunk (harmless for `---`, not for `---#x`).
+                chunk_start = Some(pos);
             }
         } else if chunk_start.is_none() {
             chunk_start = Some(pos);

@@ -128,16 +128,20 @@ fn decode_json(input: &[u8], sink: &mut Sink<'_>) -> Option<usize> {
 
 fn skip_blank_to_newline(input: &[u8], mut pos: usize) -> Option<usize> {
     loop {
-        let rest = input.get(pos..)?;
-        if rest.is_empty() {
-            return None;
-        }
-        let text = match std::str::from_utf8(&rest[..rest.len().min(4)]) {
+        // apimachinery reads 4 bytes at a time here and gives up (keeping the JSON
+        // error) when fewer remain.
+        let window = input.get(pos..pos + 4)?;
+        let text = match std::str::from_utf8(window) {
             Ok(t) => t,
-            Err(e) if e.valid_up_to() > 0 => std::str::from_utf8(&rest[..e.valid_up_to()]).ok()?,
+            Err(e) if e.valid_up_to() > 0 => {
+                std::str::from_utf8(&window[..e.valid_up_to()]).ok()?
+            }
             Err(_) => return None,
         };
         let c = text.chars().next()?;
+        if c == char::REPLACEMENT_CHARACTER {
+            return None;
+        }
         if !c.is_whitespace() {
             return Some(pos);
         }

@@ -56,7 +56,10 @@ pub enum Value {
 }
 
 /// A value and where it was written.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Cloning and dropping are iterative, so trees as deep as Kubernetes allows are safe on
+/// small thread stacks.
+#[derive(Debug, PartialEq)]
 pub struct Node {
     /// The value.
     pub value: Value,
@@ -306,5 +309,115 @@ impl Node {
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
         crate::json_out::to_json(self)
+    }
+}
+
+impl Node {
+    /// Moves the children out of a collection node (leaving it empty).
+    fn take_children(&mut self, into: &mut Vec<Node>) {
+        match &mut self.value {
+            Value::Seq(items) => into.append(items),
+            Value::Map(map) => into.extend(map.entries.drain(..).map(|e| e.value)),
+            _ => {}
+        }
+    }
+
+    fn has_grandchildren(&self) -> bool {
+        let nested = |n: &Node| {
+            matches!(&n.value, Value::Seq(s) if !s.is_empty())
+                || matches!(&n.value, Value::Map(m) if !m.is_empty())
+        };
+        match &self.value {
+            Value::Seq(items) => items.iter().any(nested),
+            Value::Map(map) => map.entries.iter().any(|e| nested(&e.value)),
+            _ => false,
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if !self.has_grandchildren() {
+            return;
+        }
+        let mut pending = Vec::new();
+        self.take_children(&mut pending);
+        while let Some(mut node) = pending.pop() {
+            node.take_children(&mut pending);
+        }
+    }
+}
+
+impl Clone for Node {
+    fn clone(&self) -> Self {
+        /// Work for the explicit stack: visit a node, or assemble a collection from the
+        /// last `n` finished nodes.
+        enum Work<'a> {
+            Visit(&'a Node),
+            Seq(&'a Node, usize),
+            Map(&'a Node, &'a Mapping),
+        }
+        let mut work = vec![Work::Visit(self)];
+        let mut done: Vec<Node> = Vec::new();
+        while let Some(item) = work.pop() {
+            match item {
+                Work::Visit(node) => match &node.value {
+                    Value::Seq(items) => {
+                        work.push(Work::Seq(node, items.len()));
+                        work.extend(items.iter().rev().map(Work::Visit));
+                    }
+                    Value::Map(map) => {
+                        work.push(Work::Map(node, map));
+                        work.extend(map.entries.iter().rev().map(|e| Work::Visit(&e.value)));
+                    }
+                    scalar => done.push(Node {
+                        value: scalar.clone_scalar(),
+                        span: node.span,
+                    }),
+                },
+                Work::Seq(node, n) => {
+                    let items = done.split_off(done.len().saturating_sub(n));
+                    done.push(Node {
+                        value: Value::Seq(items),
+                        span: node.span,
+                    });
+                }
+                Work::Map(node, map) => {
+                    let values = done.split_off(done.len().saturating_sub(map.entries.len()));
+                    let entries = map
+                        .entries
+                        .iter()
+                        .zip(values)
+                        .map(|(e, value)| Entry {
+                            key: e.key.clone(),
+                            key_span: e.key_span,
+                            value,
+                            id: e.id,
+                        })
+                        .collect();
+                    done.push(Node {
+                        value: Value::Map(Mapping { entries }),
+                        span: node.span,
+                    });
+                }
+            }
+        }
+        done.pop().unwrap_or_else(|| Node::detached(Value::Null))
+    }
+}
+
+impl Value {
+    /// Clones a scalar (collections come out empty; `Node::clone` fills them).
+    fn clone_scalar(&self) -> Value {
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::UInt(u) => Value::UInt(*u),
+            Value::Float(f) => Value::Float(*f),
+            Value::String(s) => Value::String(s.clone()),
+            Value::Seq(_) => Value::Seq(Vec::new()),
+            Value::Map(_) => Value::Map(Mapping::default()),
+        }
     }
 }

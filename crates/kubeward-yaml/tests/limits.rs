@@ -1,0 +1,71 @@
+//! Depth and alias limits: what Kubernetes accepts is accepted, what it rejects is an error,
+//! and nothing overflows the stack on the way.
+
+use kubeward_yaml::{decode, to_json_string, to_yaml, MAX_DEPTH};
+
+fn nested_flow(depth: usize) -> String {
+    format!("a: {}x{}\n", "[".repeat(depth), "]".repeat(depth))
+}
+
+#[test]
+fn flow_nesting_up_to_the_kubernetes_limit_is_accepted() {
+    // The mapping holding `a` is one level, so MAX_DEPTH - 1 brackets reach the limit.
+    let decoded = decode(nested_flow(MAX_DEPTH - 1).as_bytes());
+    assert!(decoded.errors.is_empty(), "{:?}", decoded.errors.first());
+    let root = &decoded.documents[0].root;
+    let json = to_json_string(root);
+    assert!(
+        json.starts_with(r#"{"a":[[[["#) && json.contains(r#"[["x"]]"#) && json.ends_with("]]]}")
+    );
+    let again = decode(to_yaml(root).as_bytes());
+    assert!(again.errors.is_empty(), "{:?}", again.errors.first());
+    assert_eq!(to_json_string(&again.documents[0].root), json);
+}
+
+#[test]
+fn nesting_beyond_the_limit_is_an_error_not_a_crash() {
+    let decoded = decode(nested_flow(MAX_DEPTH + 5).as_bytes());
+    assert_eq!(decoded.documents.len(), 0);
+    assert!(
+        decoded.errors[0].message.contains("exceeded max depth"),
+        "{}",
+        decoded.errors[0]
+    );
+    // Block nesting far beyond the limit (a stack overflow in recursive YAML loaders).
+    let deep = "- ".repeat(100_000) + "x\n";
+    let decoded = decode(deep.as_bytes());
+    assert!(!decoded.errors.is_empty());
+}
+
+#[test]
+fn aliases_cannot_exceed_the_nesting_limit() {
+    let mut text = format!("a: &a {}x{}\n", "[".repeat(6000), "]".repeat(6000));
+    text.push_str("b: &b [*a]\nc: [[[[*b]]]]\n");
+    let one = decode(text.as_bytes());
+    assert!(one.errors.is_empty(), "{:?}", one.errors.first());
+    text.push_str(&format!("d: {}*a{}\n", "[".repeat(5000), "]".repeat(5000)));
+    let two = decode(text.as_bytes());
+    assert!(two
+        .errors
+        .iter()
+        .any(|e| e.message.contains("exceeded max depth")));
+}
+
+#[test]
+fn alias_bombs_are_rejected_like_go_yaml_v2() {
+    let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
+    for (name, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+        .iter()
+        .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+    {
+        bomb.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 10].join(",")
+        ));
+    }
+    let decoded = decode(bomb.as_bytes());
+    assert!(decoded.errors[0].message.contains("excessive aliasing"));
+    // A few aliases of a small anchor are fine.
+    let ok = decode(b"base: &b {runAsNonRoot: true}\nx: *b\ny: *b\nz: [*b, *b, *b]\n");
+    assert!(ok.errors.is_empty());
+}
