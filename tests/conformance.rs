@@ -13,12 +13,16 @@ fn cases_dir() -> PathBuf {
 /// JSON equality where numbers compare by value (`0` equals `0.0`) and key order is ignored.
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
-            (Some(p), Some(q), _, _) => p == q,
-            (_, _, Some(p), Some(q)) => p == q,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+                (Some(p), Some(q), _, _) => p == q,
+                (_, _, Some(p), Some(q)) => p == q,
+                _ => x.as_f64() == y.as_f64(),
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
         }
@@ -33,12 +37,17 @@ fn check(yaml: &Path) -> Result<(), String> {
     let bytes = std::fs::read(&expected_path).map_err(|e| e.to_string())?;
     let mut reader = serde_json::Deserializer::from_slice(&bytes);
     reader.disable_recursion_limit();
-    let expected: Value = serde::Deserialize::deserialize(&mut reader).map_err(|e| e.to_string())?;
+    let expected: Value =
+        serde::Deserialize::deserialize(&mut reader).map_err(|e| e.to_string())?;
     let decoded = decode(&input);
-    let rejects = expected.get("error").is_some() || expected.get("nondeterministicKeys") == Some(&Value::Bool(true));
+    let rejects = expected.get("error").is_some()
+        || expected.get("nondeterministicKeys") == Some(&Value::Bool(true));
     if rejects {
         return if decoded.errors.is_empty() {
-            Err(format!("Kubernetes rejects it ({}), kubeward decoded it", expected["error"]))
+            Err(format!(
+                "Kubernetes rejects it ({}), kubeward decoded it",
+                expected["error"]
+            ))
         } else {
             Ok(())
         };
@@ -47,7 +56,10 @@ fn check(yaml: &Path) -> Result<(), String> {
         return Err(format!("Kubernetes accepts it, kubeward reported {e}"));
     }
     let got: Vec<Value> = decoded.documents.iter().map(|d| d.root.to_json()).collect();
-    let want = expected["documents"].as_array().cloned().unwrap_or_default();
+    let want = expected["documents"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if got.len() != want.len() || !got.iter().zip(&want).all(|(g, w)| same(g, w)) {
         return Err(format!(
             "documents differ:\n  kubernetes: {}\n  kubeward:   {}",
@@ -59,11 +71,15 @@ fn check(yaml: &Path) -> Result<(), String> {
     let dup_found = decoded.diagnostics.iter().any(|d| {
         matches!(
             d.kind,
-            DiagnosticKind::DuplicateKey | DiagnosticKind::MergeOverridesKey | DiagnosticKind::MergeOverlap
+            DiagnosticKind::DuplicateKey
+                | DiagnosticKind::MergeOverridesKey
+                | DiagnosticKind::MergeOverlap
         )
     });
     if dup_expected != dup_found {
-        return Err(format!("duplicate keys: kubernetes {dup_expected}, kubeward {dup_found}"));
+        return Err(format!(
+            "duplicate keys: kubernetes {dup_expected}, kubeward {dup_found}"
+        ));
     }
     Ok(())
 }
@@ -76,10 +92,24 @@ fn decoder_matches_kubernetes_on_every_case() {
         .unwrap_or_default();
     cases.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
     cases.sort();
-    assert!(cases.len() >= 50, "expected the conformance cases in {}", dir.display());
+    assert!(
+        cases.len() >= 50,
+        "expected the conformance cases in {}",
+        dir.display()
+    );
     let failures: Vec<String> = cases
         .iter()
-        .filter_map(|case| check(case).err().map(|why| format!("{}: {why}", case.display())))
+        .filter_map(|case| {
+            check(case)
+                .err()
+                .map(|why| format!("{}: {why}", case.display()))
+        })
         .collect();
-    assert!(failures.is_empty(), "{} of {} cases differ from Kubernetes:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ from Kubernetes:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

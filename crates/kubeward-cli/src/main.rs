@@ -1,2 +1,68 @@
 //! The `kubeward` command line.
-fn main() {}
+#![forbid(unsafe_code)]
+
+mod decode;
+mod examples;
+mod inputs;
+mod policies;
+mod scan;
+mod term;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+Exit status: 0 no finding at or above --fail-on; 1 findings at or above it;
+2 an input, policy or config error (also when there are findings).
+
+Examples:
+  kubeward scan deploy/                          scan every manifest under deploy/
+  helm template ./chart | kubeward scan -        scan what a chart renders
+  kubeward scan . --format sarif -o kubeward.sarif
+  kubeward policies KW-SEC-001                   explain a policy";
+
+/// Find insecure Kubernetes workloads before they reach a cluster.
+#[derive(Parser)]
+#[command(name = "kubeward", version, propagate_version = true, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan manifests for security problems
+    #[command(long_about = scan::LONG_ABOUT, after_long_help = scan::AFTER_LONG_HELP)]
+    Scan(scan::ScanArgs),
+    /// Print each document as one line of JSON, exactly as Kubernetes decodes it
+    #[command(long_about = decode::LONG_ABOUT)]
+    Decode(decode::DecodeArgs),
+    /// List the policies, or explain one
+    Policies(policies::PoliciesArgs),
+    /// Run the examples of policy files (for policy authors)
+    #[command(long_about = examples::LONG_ABOUT)]
+    Test(examples::TestArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Scan(args) => scan::run(args),
+        Command::Decode(args) => decode::run(&args),
+        Command::Policies(args) => policies::run(args),
+        Command::Test(args) => examples::run(args),
+    };
+    ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

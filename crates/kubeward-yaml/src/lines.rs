@@ -10,7 +10,8 @@ const BLOCK: usize = 256;
 pub(crate) struct LineIndex<'a> {
     text: &'a [u8],
     starts: Vec<usize>,
-    /// Characters (UTF-8 sequence starts) in `text[..i * BLOCK]`.
+    /// Characters (UTF-8 sequence starts) in `text[..i * BLOCK]`; empty for ASCII text,
+    /// where a column is a byte distance.
     chars_before_block: Vec<usize>,
 }
 
@@ -22,13 +23,16 @@ impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a [u8]) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr_lines(text));
-        let mut chars_before_block = Vec::with_capacity(text.len() / BLOCK + 1);
-        let mut total = 0;
-        for block in text.chunks(BLOCK) {
+        let mut chars_before_block = Vec::new();
+        if !text.is_ascii() {
+            chars_before_block.reserve(text.len() / BLOCK + 1);
+            let mut total = 0;
+            for block in text.chunks(BLOCK) {
+                chars_before_block.push(total);
+                total += count_chars(block);
+            }
             chars_before_block.push(total);
-            total += count_chars(block);
         }
-        chars_before_block.push(total);
         LineIndex {
             text,
             starts,
@@ -48,7 +52,13 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
-        let mut column = self.chars_before(offset) - self.chars_before(start);
+        let mut column = if self.chars_before_block.is_empty() {
+            offset - start
+        } else if offset - start <= BLOCK {
+            count_chars(&self.text[start..offset])
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
         // A byte order mark is invisible: it takes no column.
         if offset >= start + 3 && self.text[start..].starts_with(b"\xEF\xBB\xBF") {
             column -= 1;

@@ -153,6 +153,14 @@ impl Mapping {
         self.entry(key).map(|e| &e.value)
     }
 
+    /// The value of `key`, mutably.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.entries
+            .iter_mut()
+            .find(|e| e.key == key)
+            .map(|e| &mut e.value)
+    }
+
     /// The entry of `key`.
     #[must_use]
     pub fn entry(&self, key: &str) -> Option<&Entry> {

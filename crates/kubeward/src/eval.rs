@@ -1,1 +1,877 @@
-//! (in progress)
+//! Evaluating compiled conditions on one target: a truth value and its witnesses (the
+//! nodes that make it so, which become the findings' regions).
+
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use kubeward_yaml::{Node, Value};
+use serde_json::Value as Json;
+
+use crate::model::{ContainerView, Effective, Located, PodSpecView, Resource};
+use crate::policy::compile::{Check, CmpOp, Cond, Op, Operand, Policy, Subject, Version};
+use crate::policy::path::{render, Path, Root, Seg};
+use crate::policy::JsonTypeDef;
+
+/// Every resource of the scan, with its pod spec (for relations).
+pub(crate) struct World<'a> {
+    pub entries: Vec<(usize, &'a Resource, Option<PodSpecView<'a>>)>,
+    /// Indexes into `entries` by kind, then namespace (`None`: no namespace), so relations
+    /// look only at plausible candidates instead of the whole scan.
+    by_kind: HashMap<&'a str, HashMap<Option<&'a str>, Vec<usize>>>,
+    /// For a path evaluated on every candidate (`$podMeta.labels`), the entries whose value
+    /// there holds each `(key, string value)` pair; built on first use.
+    pair_index: RefCell<HashMap<String, Rc<PairIndex>>>,
+}
+
+/// Entries by the `(key, value)` pairs of the map found at one path.
+type PairIndex = HashMap<(String, String), Vec<usize>>;
+
+impl<'a> World<'a> {
+    pub(crate) fn new(entries: Vec<(usize, &'a Resource, Option<PodSpecView<'a>>)>) -> Self {
+        let mut by_kind: HashMap<&'a str, HashMap<Option<&'a str>, Vec<usize>>> = HashMap::new();
+        for (i, (_, res, _)) in entries.iter().enumerate() {
+            by_kind
+                .entry(res.id.kind.as_str())
+                .or_default()
+                .entry(res.id.namespace.as_deref())
+                .or_default()
+                .push(i);
+        }
+        World {
+            entries,
+            by_kind,
+            pair_index: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Keeps the entries of `indexes` that [`World::candidates`] would give.
+    fn in_scope(
+        &self,
+        mut indexes: Vec<usize>,
+        kinds: Option<&[String]>,
+        namespace: Option<Option<&str>>,
+    ) -> Vec<usize> {
+        indexes.retain(|&i| {
+            self.entries.get(i).is_some_and(|(_, res, _)| {
+                kinds.is_none_or(|k| k.contains(&res.id.kind))
+                    && match namespace {
+                        Some(Some(ns)) => res.id.namespace.as_deref().is_none_or(|n| n == ns),
+                        _ => true,
+                    }
+            })
+        });
+        indexes
+    }
+
+    /// The pair index of `path` (relative to each candidate), built once per scan.
+    fn pairs_at(&self, path: &Path) -> Rc<PairIndex> {
+        let key = format!("{:?}", path);
+        if let Some(index) = self.pair_index.borrow().get(&key) {
+            return Rc::clone(index);
+        }
+        let mut index = PairIndex::new();
+        for (i, (_, res, pod)) in self.entries.iter().enumerate() {
+            let root = Located::root(res);
+            let candidate = Ctx {
+                resource: res,
+                pod: pod.as_ref(),
+                container: None,
+                target: root.clone(),
+                current: root,
+                key: None,
+                outer: None,
+                world: self,
+            };
+            let resolved = resolve(&candidate, path);
+            if let Some(pairs) = resolved.value().entries() {
+                for (k, v) in pairs {
+                    if let Some(v) = v.as_str() {
+                        index
+                            .entry((k.to_string(), v.to_string()))
+                            .or_default()
+                            .push(i);
+                    }
+                }
+            }
+        }
+        let index = Rc::new(index);
+        self.pair_index.borrow_mut().insert(key, Rc::clone(&index));
+        index
+    }
+
+    /// Entries that a relation over `kinds` (all kinds when `None`) may match, in scan
+    /// order. With `namespace`, only that namespace and resources without one.
+    fn candidates(&self, kinds: Option<&[String]>, namespace: Option<Option<&str>>) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let mut add = |by_ns: &HashMap<Option<&'a str>, Vec<usize>>| match namespace {
+            Some(Some(ns)) => {
+                for key in [Some(ns), None] {
+                    out.extend(by_ns.get(&key).into_iter().flatten());
+                }
+            }
+            _ => out.extend(by_ns.values().flatten()),
+        };
+        match kinds {
+            Some(kinds) => kinds
+                .iter()
+                .filter_map(|k| self.by_kind.get(k.as_str()))
+                .for_each(&mut add),
+            None => self.by_kind.values().for_each(&mut add),
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+/// Where a condition is evaluated.
+pub(crate) struct Ctx<'c, 'a> {
+    pub resource: &'a Resource,
+    pub pod: Option<&'c PodSpecView<'a>>,
+    pub container: Option<&'c ContainerView<'a>>,
+    /// The target node (container item, pod spec, resource root...).
+    pub target: Located<'a>,
+    /// The current node: the target, a quantifier's item, or a relation's candidate.
+    pub current: Located<'a>,
+    /// The key of the current item, inside a quantifier over a map.
+    pub key: Option<&'a str>,
+    /// The enclosing context, inside a relation.
+    pub outer: Option<&'c Ctx<'c, 'a>>,
+    pub world: &'c World<'a>,
+}
+
+impl<'c, 'a> Ctx<'c, 'a> {
+    fn with_current(&self, current: Located<'a>, key: Option<&'a str>) -> Ctx<'c, 'a> {
+        Ctx {
+            resource: self.resource,
+            pod: self.pod,
+            container: self.container,
+            target: self.target.clone(),
+            current,
+            key,
+            outer: self.outer,
+            world: self.world,
+        }
+    }
+}
+
+/// A field that is not set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Missing {
+    /// The missing path, from the node the path started at (`securityContext.runAsNonRoot`).
+    pub path: String,
+    /// A sentence saying what is missing.
+    pub note: String,
+}
+
+/// The value a witness shows.
+#[derive(Debug, Clone)]
+pub(crate) enum Shown<'a> {
+    Node(&'a Node),
+    Json(Json),
+    Unset,
+}
+
+/// A node that explains an outcome.
+#[derive(Debug, Clone)]
+pub(crate) struct Witness<'a> {
+    /// The node to blame (for a missing field: its nearest existing parent).
+    pub at: Located<'a>,
+    pub value: Shown<'a>,
+    pub missing: Option<Missing>,
+}
+
+/// What a path leads to.
+enum Resolved<'a> {
+    Node(Located<'a>),
+    /// A value that is not a node of the document (a default, an implied value, a key).
+    Value {
+        value: Json,
+        at: Located<'a>,
+        missing: Option<Missing>,
+    },
+    Missing {
+        at: Located<'a>,
+        missing: Missing,
+    },
+}
+
+impl<'a> Resolved<'a> {
+    fn witness(self) -> Witness<'a> {
+        match self {
+            Resolved::Node(at) => Witness {
+                value: Shown::Node(at.node),
+                at,
+                missing: None,
+            },
+            Resolved::Value { value, at, missing } => Witness {
+                at,
+                value: Shown::Json(value),
+                missing,
+            },
+            Resolved::Missing { at, missing } => Witness {
+                at,
+                value: Shown::Unset,
+                missing: Some(missing),
+            },
+        }
+    }
+
+    fn exists(&self) -> bool {
+        match self {
+            Resolved::Node(_) => true,
+            Resolved::Value { missing, .. } => missing.is_none(),
+            Resolved::Missing { .. } => false,
+        }
+    }
+
+    fn value(&self) -> V<'_> {
+        match self {
+            Resolved::Node(at) => V::N(at.node),
+            Resolved::Value { value, .. } => V::J(value),
+            Resolved::Missing { .. } => V::Null,
+        }
+    }
+}
+
+fn missing<'a>(at: Located<'a>, segs: &[Seg]) -> Resolved<'a> {
+    let path = render(segs);
+    Resolved::Missing {
+        at,
+        missing: Missing {
+            note: format!("`{path}` is not set"),
+            path,
+        },
+    }
+}
+
+/// Follows `segs` from `start` (`null` counts as unset, as Kubernetes reads it).
+fn descend<'a>(start: Located<'a>, segs: &[Seg]) -> Resolved<'a> {
+    let mut at = start;
+    for seg in segs {
+        let next = match (&at.node.value, seg) {
+            (Value::Map(_), Seg::Key(k)) => at.field(k),
+            (Value::Map(_), Seg::Index(n)) => at.field(&n.to_string()),
+            (Value::Seq(_), Seg::Index(n)) => at.item(*n),
+            (Value::Seq(_), Seg::Key(k)) => k.parse().ok().and_then(|n| at.item(n)),
+            _ => None,
+        };
+        match next {
+            Some(n) => at = n,
+            None => return missing(at, segs),
+        }
+    }
+    Resolved::Node(at)
+}
+
+fn resolve<'a>(ctx: &Ctx<'_, 'a>, path: &Path) -> Resolved<'a> {
+    let mut c = ctx;
+    for _ in 0..path.hops {
+        match c.outer {
+            Some(o) => c = o,
+            None => return missing(ctx.target.clone(), &path.segs),
+        }
+    }
+    let start = match path.root {
+        Root::Current => c.current.clone(),
+        Root::Target => c.target.clone(),
+        Root::Resource => Located::root(c.resource),
+        Root::Pod => match c.pod {
+            Some(pod) => pod.spec.clone(),
+            None => return missing(Located::root(c.resource), &path.segs),
+        },
+        Root::PodMeta => match c.pod {
+            Some(pod) => match pod.metadata_or_parent() {
+                Ok(meta) => meta,
+                Err((parent, keys)) => {
+                    let mut segs: Vec<Seg> =
+                        keys.iter().map(|k| Seg::Key((*k).to_string())).collect();
+                    segs.extend(path.segs.iter().cloned());
+                    return missing(parent, &segs);
+                }
+            },
+            None => return missing(Located::root(c.resource), &path.segs),
+        },
+        Root::Container => match c.container {
+            Some(cv) => cv.item.clone(),
+            None => return missing(c.target.clone(), &path.segs),
+        },
+        Root::Key => {
+            return match c.key {
+                Some(k) => Resolved::Value {
+                    value: Json::String(k.to_string()),
+                    at: c.current.clone(),
+                    missing: None,
+                },
+                None => missing(c.current.clone(), &path.segs),
+            }
+        }
+        Root::Effective => return effective(c, &path.segs),
+    };
+    descend(start, &path.segs)
+}
+
+fn effective<'a>(c: &Ctx<'_, 'a>, segs: &[Seg]) -> Resolved<'a> {
+    let Some(cv) = c.container else {
+        return missing(c.target.clone(), segs);
+    };
+    let field = segs
+        .iter()
+        .map(|s| match s {
+            Seg::Key(k) => k.clone(),
+            Seg::Index(i) => i.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(".");
+    match cv.effective(&field) {
+        Some(Effective::Set { at, .. }) => Resolved::Node(at),
+        Some(Effective::Implied { value, at }) => Resolved::Value {
+            value,
+            at,
+            missing: None,
+        },
+        Some(Effective::Default {
+            value,
+            parent,
+            missing,
+        }) => {
+            let shared = !matches!(
+                segs.first(),
+                Some(Seg::Key(k)) if matches!(
+                    k.as_str(),
+                    "privileged" | "allowPrivilegeEscalation" | "readOnlyRootFilesystem" | "procMount" | "capabilities"
+                )
+            );
+            let note = if shared {
+                format!("`{missing}` is set neither on the container nor on the pod")
+            } else {
+                format!("`{missing}` is not set")
+            };
+            Resolved::Value {
+                value,
+                at: parent,
+                missing: Some(Missing {
+                    path: missing,
+                    note,
+                }),
+            }
+        }
+        None => missing(cv.item.clone(), segs),
+    }
+}
+
+/// A value to compare: a node, a JSON value, or nothing.
+#[derive(Clone, Copy)]
+enum V<'x> {
+    N(&'x Node),
+    J(&'x Json),
+    Null,
+}
+
+/// A number, exact for integers.
+#[derive(Clone, Copy)]
+enum Num {
+    I(i128),
+    F(f64),
+}
+
+impl Num {
+    #[allow(clippy::cast_precision_loss)]
+    fn as_f64(self) -> f64 {
+        match self {
+            Num::I(i) => i as f64,
+            Num::F(f) => f,
+        }
+    }
+
+    fn cmp(self, other: Num) -> Option<Ordering> {
+        match (self, other) {
+            (Num::I(a), Num::I(b)) => Some(a.cmp(&b)),
+            (a, b) => a.as_f64().partial_cmp(&b.as_f64()),
+        }
+    }
+}
+
+impl<'x> V<'x> {
+    fn is_null(self) -> bool {
+        match self {
+            V::N(n) => n.is_null(),
+            V::J(j) => j.is_null(),
+            V::Null => true,
+        }
+    }
+
+    fn as_str(self) -> Option<&'x str> {
+        match self {
+            V::N(n) => n.as_str(),
+            V::J(j) => j.as_str(),
+            V::Null => None,
+        }
+    }
+
+    fn as_bool(self) -> Option<bool> {
+        match self {
+            V::N(n) => n.as_bool(),
+            V::J(j) => j.as_bool(),
+            V::Null => None,
+        }
+    }
+
+    fn as_num(self) -> Option<Num> {
+        match self {
+            V::N(n) => match n.value {
+                Value::Int(i) => Some(Num::I(i128::from(i))),
+                Value::UInt(u) => Some(Num::I(i128::from(u))),
+                Value::Float(f) => Some(float_num(f)),
+                _ => None,
+            },
+            V::J(Json::Number(n)) => n
+                .as_i64()
+                .map(|i| Num::I(i128::from(i)))
+                .or_else(|| n.as_u64().map(|u| Num::I(i128::from(u))))
+                .or_else(|| n.as_f64().map(float_num)),
+            _ => None,
+        }
+    }
+
+    fn items(self) -> Option<Vec<V<'x>>> {
+        match self {
+            V::N(n) => n.as_seq().map(|s| s.iter().map(V::N).collect()),
+            V::J(Json::Array(a)) => Some(a.iter().map(V::J).collect()),
+            _ => None,
+        }
+    }
+
+    fn entries(self) -> Option<Vec<(&'x str, V<'x>)>> {
+        match self {
+            V::N(n) => n
+                .as_map()
+                .map(|m| m.iter().map(|e| (e.key.as_str(), V::N(&e.value))).collect()),
+            V::J(Json::Object(o)) => Some(o.iter().map(|(k, v)| (k.as_str(), V::J(v))).collect()),
+            _ => None,
+        }
+    }
+
+    fn get(self, key: &str) -> Option<V<'x>> {
+        match self {
+            V::N(n) => n.get(key).map(V::N),
+            V::J(j) => j.get(key).map(V::J),
+            V::Null => None,
+        }
+    }
+
+    fn type_name(self) -> &'static str {
+        match self {
+            V::N(n) => n.type_name(),
+            V::J(j) => crate::policy::compile::json_type(j),
+            V::Null => "null",
+        }
+    }
+}
+
+/// Integral floats compare as integers (`0.0` is `0`, as Kubernetes reads it).
+#[allow(clippy::cast_possible_truncation)]
+fn float_num(f: f64) -> Num {
+    if f.fract() == 0.0 && f.abs() < 1e18 {
+        Num::I(f as i128)
+    } else {
+        Num::F(f)
+    }
+}
+
+/// Deep equality, numbers by value (iterative).
+fn equal(a: V<'_>, b: V<'_>) -> bool {
+    let mut stack = vec![(a, b)];
+    while let Some((x, y)) = stack.pop() {
+        if x.is_null() || y.is_null() {
+            if x.is_null() != y.is_null() {
+                return false;
+            }
+            continue;
+        }
+        if let (Some(p), Some(q)) = (x.as_num(), y.as_num()) {
+            if p.cmp(q) != Some(Ordering::Equal) {
+                return false;
+            }
+            continue;
+        }
+        if let (Some(p), Some(q)) = (x.as_str(), y.as_str()) {
+            if p != q {
+                return false;
+            }
+            continue;
+        }
+        if let (Some(p), Some(q)) = (x.as_bool(), y.as_bool()) {
+            if p != q {
+                return false;
+            }
+            continue;
+        }
+        if let (Some(p), Some(q)) = (x.items(), y.items()) {
+            if p.len() != q.len() {
+                return false;
+            }
+            stack.extend(p.into_iter().zip(q));
+            continue;
+        }
+        if let (Some(p), Some(q)) = (x.entries(), y.entries()) {
+            if p.len() != q.len() {
+                return false;
+            }
+            for (k, v) in p {
+                match y.get(k) {
+                    Some(w) => stack.push((v, w)),
+                    None => return false,
+                }
+            }
+            continue;
+        }
+        return false;
+    }
+    true
+}
+
+fn is_empty(v: V<'_>) -> bool {
+    v.is_null()
+        || v.as_str().is_some_and(str::is_empty)
+        || v.items().is_some_and(|i| i.is_empty())
+        || v.entries().is_some_and(|e| e.is_empty())
+}
+
+/// Equality selector (Service, ReplicationController): every pair present in the labels;
+/// an empty or unset selector selects nothing.
+fn map_selects(selector: V<'_>, labels: V<'_>) -> bool {
+    let Some(pairs) = selector.entries() else {
+        return false;
+    };
+    !pairs.is_empty()
+        && pairs.iter().all(
+            |(k, v)| match (v.as_str(), labels.get(k).and_then(V::as_str)) {
+                (Some(want), Some(have)) => want == have,
+                _ => false,
+            },
+        )
+}
+
+/// `LabelSelector`: `matchLabels` and `matchExpressions` (In, NotIn, Exists,
+/// DoesNotExist) all hold; `{}` selects everything, unset nothing.
+fn label_selector_selects(selector: V<'_>, labels: V<'_>) -> bool {
+    if selector.entries().is_none() {
+        return false;
+    }
+    let label = |k: &str| labels.get(k).and_then(V::as_str);
+    if let Some(ml) = selector.get("matchLabels").filter(|v| !v.is_null()) {
+        let Some(pairs) = ml.entries() else {
+            return false;
+        };
+        for (k, v) in pairs {
+            if v.as_str().is_none() || label(k) != v.as_str() {
+                return false;
+            }
+        }
+    }
+    if let Some(exprs) = selector.get("matchExpressions").filter(|v| !v.is_null()) {
+        let Some(exprs) = exprs.items() else {
+            return false;
+        };
+        for e in exprs {
+            let Some(key) = e.get("key").and_then(V::as_str) else {
+                return false;
+            };
+            let values: Vec<&str> = e
+                .get("values")
+                .and_then(V::items)
+                .map(|vs| vs.into_iter().filter_map(V::as_str).collect())
+                .unwrap_or_default();
+            let have = label(key);
+            let ok = match e.get("operator").and_then(V::as_str) {
+                Some("In") => have.is_some_and(|h| values.contains(&h)),
+                Some("NotIn") => have.is_none_or(|h| !values.contains(&h)),
+                Some("Exists") => have.is_some(),
+                Some("DoesNotExist") => have.is_none(),
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn test(subject: V<'_>, exists: bool, op: &Op, ctx: &Ctx<'_, '_>) -> bool {
+    let with = |operand: &Operand, f: &dyn Fn(V<'_>) -> bool| -> bool {
+        match operand {
+            Operand::Value(v) => f(V::J(v)),
+            Operand::Path(p) => {
+                let r = resolve(ctx, p);
+                f(r.value())
+            }
+        }
+    };
+    match op {
+        Op::Equals(o) => with(o, &|x| equal(subject, x)),
+        Op::NotEquals(o) => !with(o, &|x| equal(subject, x)),
+        Op::In(o) => with(o, &|list| {
+            list.items()
+                .is_some_and(|items| items.into_iter().any(|i| equal(subject, i)))
+        }),
+        Op::NotIn(o) => !with(o, &|list| {
+            list.items()
+                .is_some_and(|items| items.into_iter().any(|i| equal(subject, i)))
+        }),
+        Op::Contains(o) => with(o, &|x| {
+            subject
+                .items()
+                .is_some_and(|items| items.into_iter().any(|i| equal(i, x)))
+        }),
+        Op::NotContains(o) => !with(o, &|x| {
+            subject
+                .items()
+                .is_some_and(|items| items.into_iter().any(|i| equal(i, x)))
+        }),
+        Op::Matches(re) => subject.as_str().is_some_and(|s| re.is_match(s)),
+        Op::NotMatches(re) => !subject.as_str().is_some_and(|s| re.is_match(s)),
+        Op::Cmp(cmp, o) => with(o, &|x| match (subject.as_num(), x.as_num()) {
+            (Some(a), Some(b)) => a.cmp(b).is_some_and(|ord| cmp.holds(ord)),
+            _ => false,
+        }),
+        Op::Exists(b) => exists == *b,
+        Op::Empty(b) => is_empty(subject) == *b,
+        Op::Type(t) => match t {
+            JsonTypeDef::Null => subject.is_null(),
+            JsonTypeDef::Integer => subject.as_num().is_some_and(|n| matches!(n, Num::I(_))),
+            JsonTypeDef::String => subject.type_name() == "string",
+            JsonTypeDef::Number => subject.type_name() == "number",
+            JsonTypeDef::Boolean => subject.type_name() == "boolean",
+            JsonTypeDef::Array => subject.type_name() == "array",
+            JsonTypeDef::Object => subject.type_name() == "object",
+        },
+        Op::Version(cmp, v) => compare_version(subject, *cmp, *v),
+        Op::MapSelects(o) => with(o, &|labels| map_selects(subject, labels)),
+        Op::LabelSelectorSelects(o) => with(o, &|labels| label_selector_selects(subject, labels)),
+    }
+}
+
+fn compare_version(subject: V<'_>, cmp: CmpOp, v: Version) -> bool {
+    subject
+        .as_str()
+        .and_then(Version::parse)
+        .is_some_and(|s| cmp.holds(s.cmp(&v)))
+}
+
+/// A truth value and the nodes that explain it.
+pub(crate) struct Outcome<'a> {
+    pub holds: bool,
+    pub witnesses: Vec<Witness<'a>>,
+}
+
+fn outcome(holds: bool, witnesses: Vec<Witness<'_>>) -> Outcome<'_> {
+    Outcome { holds, witnesses }
+}
+
+/// The items of a list (or the values of a map), each with its key for maps.
+fn items<'a>(at: &Located<'a>) -> Vec<(Located<'a>, Option<&'a str>)> {
+    match &at.node.value {
+        Value::Seq(s) => (0..s.len())
+            .filter_map(|i| at.item(i))
+            .map(|l| (l, None))
+            .collect(),
+        Value::Map(m) => m
+            .iter()
+            .filter_map(|e| at.field(&e.key).map(|l| (l, Some(e.key.as_str()))))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Evaluates `cond` (nesting is bounded when policies compile).
+pub(crate) fn eval<'a>(ctx: &Ctx<'_, 'a>, cond: &Cond) -> Outcome<'a> {
+    match cond {
+        Cond::All(children) => {
+            let mut first_ws: Vec<Witness<'a>> = Vec::new();
+            for child in children {
+                let o = eval(ctx, child);
+                if !o.holds {
+                    return outcome(false, o.witnesses);
+                }
+                if first_ws.is_empty() {
+                    first_ws = o.witnesses;
+                }
+            }
+            outcome(true, first_ws)
+        }
+        Cond::Any(children) => {
+            let mut first_ws: Vec<Witness<'a>> = Vec::new();
+            for child in children {
+                let o = eval(ctx, child);
+                if o.holds {
+                    return outcome(true, o.witnesses);
+                }
+                if first_ws.is_empty() {
+                    first_ws = o.witnesses;
+                }
+            }
+            outcome(false, first_ws)
+        }
+        Cond::Not(inner) => {
+            let o = eval(ctx, inner);
+            outcome(!o.holds, o.witnesses)
+        }
+        Cond::Some { list, cond } => quantify(ctx, list, cond, false),
+        Cond::Every { list, cond } => quantify(ctx, list, cond, true),
+        Cond::Related {
+            kinds,
+            same_namespace,
+            cond,
+        } => {
+            let ns = ctx.resource.id.namespace.as_deref();
+            let scope = if *same_namespace { Some(ns) } else { None };
+            let candidates = match selected_by_map(ctx, cond) {
+                Some(selected) => ctx.world.in_scope(selected, kinds.as_deref(), scope),
+                None => ctx.world.candidates(kinds.as_deref(), scope),
+            };
+            for index in candidates {
+                let Some((_, res, pod)) = ctx.world.entries.get(index) else {
+                    continue;
+                };
+                if std::ptr::eq(*res, ctx.resource) {
+                    continue;
+                }
+                let root = Located::root(res);
+                let candidate = Ctx {
+                    resource: res,
+                    pod: pod.as_ref(),
+                    container: None,
+                    target: root.clone(),
+                    current: root,
+                    key: None,
+                    outer: Some(ctx),
+                    world: ctx.world,
+                };
+                if eval(&candidate, cond).holds {
+                    return outcome(true, Vec::new());
+                }
+            }
+            outcome(false, Vec::new())
+        }
+        Cond::Test { subject, op } => match subject {
+            Subject::Value(v) => outcome(test(V::J(v), !v.is_null(), op, ctx), Vec::new()),
+            Subject::Path(p) => {
+                let r = resolve(ctx, p);
+                let holds = test(r.value(), r.exists(), op, ctx);
+                outcome(holds, vec![r.witness()])
+            }
+        },
+    }
+}
+
+/// A relation's `where` that requires `$self.<selector> mapSelects <candidate path>` can
+/// only hold for candidates holding one of the selector's pairs: returns those (sorted),
+/// from an index, instead of evaluating the condition on every resource of the scan.
+/// `None` when the condition has no such conjunct (every candidate is then evaluated).
+fn selected_by_map(ctx: &Ctx<'_, '_>, cond: &Cond) -> Option<Vec<usize>> {
+    let conjuncts: &[Cond] = match cond {
+        Cond::All(children) => children,
+        other => std::slice::from_ref(other),
+    };
+    conjuncts.iter().find_map(|c| match c {
+        Cond::Test {
+            subject: Subject::Path(selector),
+            op: Op::MapSelects(Operand::Path(labels)),
+        } if selector.hops == 1 && labels.hops == 0 => {
+            let own = Path {
+                hops: 0,
+                root: selector.root,
+                segs: selector.segs.clone(),
+            };
+            let resolved = resolve(ctx, &own);
+            let Some(pairs) = resolved.value().entries() else {
+                return Some(Vec::new());
+            };
+            let index = ctx.world.pairs_at(labels);
+            // Any one pair narrows the candidates; the rarest narrows them most.
+            let lists = pairs.iter().map(|(k, v)| match v.as_str() {
+                Some(v) => index
+                    .get(&((*k).to_string(), v.to_string()))
+                    .map_or(0, Vec::len),
+                None => 0,
+            });
+            let (best, _) = lists.enumerate().min_by_key(|&(_, n)| n)?;
+            let (k, v) = pairs.get(best)?;
+            let list = v
+                .as_str()
+                .and_then(|v| index.get(&((*k).to_string(), v.to_string())))
+                .cloned()
+                .unwrap_or_default();
+            Some(list)
+        }
+        _ => None,
+    })
+}
+
+/// `some` (`every == false`) or `every`: the witnesses are those of the items that decide.
+fn quantify<'a>(ctx: &Ctx<'_, 'a>, list: &Path, cond: &Cond, every: bool) -> Outcome<'a> {
+    let resolved = resolve(ctx, list);
+    let members = match &resolved {
+        Resolved::Node(at) => items(at),
+        _ => Vec::new(),
+    };
+    let mut deciding: Vec<Witness<'a>> = Vec::new();
+    for (item, key) in members {
+        let o = eval(&ctx.with_current(item.clone(), key), cond);
+        // `some` is decided by items that hold, `every` by items that do not.
+        if o.holds != every {
+            if o.witnesses.is_empty() {
+                deciding.push(Resolved::Node(item).witness());
+            } else {
+                deciding.extend(o.witnesses);
+            }
+        }
+    }
+    if deciding.is_empty() {
+        // No item decided: `some` is false, `every` is true; the list itself explains it.
+        outcome(every, vec![resolved.witness()])
+    } else {
+        outcome(!every, deciding)
+    }
+}
+
+/// The findings' witnesses for one target: empty when the policy holds.
+pub(crate) fn check<'a>(ctx: &Ctx<'_, 'a>, policy: &Policy) -> Vec<Witness<'a>> {
+    if let Some(when) = &policy.when {
+        if !eval(ctx, when).holds {
+            return Vec::new();
+        }
+    }
+    let (violated, witnesses) = match &policy.check {
+        Check::Deny(c) => {
+            let o = eval(ctx, c);
+            (o.holds, o.witnesses)
+        }
+        Check::Require(c) => {
+            let o = eval(ctx, c);
+            (!o.holds, o.witnesses)
+        }
+    };
+    if !violated {
+        return Vec::new();
+    }
+    if let Some(blame) = &policy.blame {
+        return vec![resolve(ctx, blame).witness()];
+    }
+    if witnesses.is_empty() {
+        return vec![Resolved::Node(ctx.target.clone()).witness()];
+    }
+    let mut out: Vec<Witness<'a>> = Vec::new();
+    for w in witnesses {
+        let dup = out
+            .iter()
+            .any(|o| o.at.pointer == w.at.pointer && o.missing == w.missing);
+        if !dup {
+            out.push(w);
+        }
+    }
+    out
+}

@@ -15,8 +15,20 @@ mod policy;
 mod report;
 mod suppress;
 
+pub use config::{Config, CONFIG_FILE};
+pub use engine::{
+    builtin_policies, Engine, EngineOptions, ExampleResult, Expectation, DEFAULT_PACK,
+    PSS_VERSION_PARAMETER,
+};
 pub use kubeward_yaml as yaml;
+pub use model::{
+    effective_fields, pod_spec_kinds, ContainerKind, ContainerView, Effective, Located, Origin,
+    PodSpecView,
+};
 pub use model::{load, Resource, Scan, SourceFile};
+pub use policy::{policy_schema, RuleInfo};
 pub use report::{
     ErrorEntry, Finding, Region, Report, ResourceRef, Severity, Summary, Suppressed, TemplateRef,
 };
+pub use report::{FailOn, Format, RenderOptions};
+pub use suppress::{Date, Exemption, Pattern, Suppressions};

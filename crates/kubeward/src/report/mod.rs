@@ -1,10 +1,32 @@
 //! Findings, the report, and its output formats.
 
+use std::fmt;
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
+
+use crate::engine::RuleInfo;
+use crate::model::Scan;
+use crate::suppress::Suppressions;
+
+mod json;
+mod junit;
+mod sarif;
+mod text;
 
 /// How bad a finding is. Ordered from least to most severe.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -176,7 +198,8 @@ pub struct Summary {
     pub by_severity: std::collections::BTreeMap<String, usize>,
 }
 
-/// What a scan found.
+/// What a scan found. [`Report::to_json`] gives the version-1 JSON document (its derived
+/// `Serialize` also writes `warnings`, which the contract leaves out).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// Active findings, sorted by file, line, column, policy.
@@ -189,4 +212,436 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Counts.
     pub summary: Summary,
+}
+
+impl Report {
+    /// Assembles the report of a scan: applies `suppressions` (annotations and comments found
+    /// in the scanned files, config exemptions), collects the errors of every input, counts,
+    /// and sorts everything by file, line, column, policy and path.
+    #[must_use]
+    pub fn build(scan: &Scan, findings: Vec<Finding>, suppressions: &Suppressions) -> Report {
+        let outcome = suppressions.apply(scan, findings);
+        let mut report = Report {
+            findings: outcome.active,
+            suppressed: outcome.suppressed,
+            errors: scan
+                .files
+                .iter()
+                .flat_map(|f| f.errors.iter().cloned())
+                .chain(outcome.errors)
+                .collect(),
+            warnings: outcome.warnings,
+            summary: Summary {
+                files: scan.files.len(),
+                resources: scan.resources().count(),
+                ..Summary::default()
+            },
+        };
+        report.normalize();
+        report
+    }
+
+    /// Adds errors found outside the scanned inputs (unreadable paths, policy or config errors).
+    pub fn add_errors(&mut self, errors: impl IntoIterator<Item = ErrorEntry>) {
+        self.errors.extend(errors);
+        self.normalize();
+    }
+
+    /// Sorts findings, suppressed findings and errors deterministically, drops repeated
+    /// errors, and recomputes the finding counts of the summary.
+    pub fn normalize(&mut self) {
+        self.findings.sort_by(Finding::order);
+        self.suppressed.sort_by(|a, b| a.finding.order(&b.finding));
+        self.errors.sort();
+        self.errors.dedup();
+        self.summary.findings = self.findings.len();
+        self.summary.by_severity.clear();
+        for finding in &self.findings {
+            *self
+                .summary
+                .by_severity
+                .entry(finding.severity.as_str().to_string())
+                .or_default() += 1;
+        }
+    }
+
+    /// The exit status of a run that produced this report: 2 when there is any error (even
+    /// with findings), 1 when an active finding is at or above `fail_on`, else 0.
+    #[must_use]
+    pub fn exit_code(&self, fail_on: FailOn) -> u8 {
+        if !self.errors.is_empty() {
+            2
+        } else if self.findings.iter().any(|f| fail_on.fails(f.severity)) {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// The version-1 JSON document (`version`, `tool`, `findings`, `suppressed`, `errors`,
+    /// `summary`).
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        json::document(self)
+    }
+
+    /// Renders the report in `format`.
+    #[must_use]
+    pub fn render(&self, format: Format, options: &RenderOptions<'_>) -> String {
+        match format {
+            Format::Text => text::render(self, options),
+            Format::Json => json::render(self),
+            Format::Sarif => sarif::render(self, options),
+            Format::Junit => junit::render(self),
+        }
+    }
+}
+
+impl Finding {
+    /// The report order: file, line, column, policy, path (then the rest, for determinism).
+    fn order(&self, other: &Finding) -> std::cmp::Ordering {
+        (
+            &self.file,
+            self.region,
+            &self.policy,
+            &self.path,
+            &self.resource,
+            &self.message,
+        )
+            .cmp(&(
+                &other.file,
+                other.region,
+                &other.policy,
+                &other.path,
+                &other.resource,
+                &other.message,
+            ))
+    }
+}
+
+/// The lowest severity that makes a run fail (exit status 1), or `never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    /// Findings at or above this severity fail the run.
+    Severity(Severity),
+    /// Findings never fail the run (errors still do).
+    Never,
+}
+
+impl Default for FailOn {
+    /// `low`: every finding fails the run except `info` ones, which are advice.
+    fn default() -> Self {
+        FailOn::Severity(Severity::Low)
+    }
+}
+
+impl FailOn {
+    /// Whether a finding of `severity` fails the run.
+    #[must_use]
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Severity(threshold) => severity >= threshold,
+            FailOn::Never => false,
+        }
+    }
+}
+
+impl FromStr for FailOn {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "never" | "none" => Ok(FailOn::Never),
+            _ => Severity::parse(text).map(FailOn::Severity).ok_or_else(|| {
+                format!("`{text}` is not a severity: use one of critical, high, medium, low, info, never")
+            }),
+        }
+    }
+}
+
+impl fmt::Display for FailOn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FailOn::Severity(s) => f.write_str(s.as_str()),
+            FailOn::Never => f.write_str("never"),
+        }
+    }
+}
+
+/// An output format of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Format {
+    /// Code frames for people (rustc style).
+    #[default]
+    Text,
+    /// The version-1 JSON report.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// JUnit XML (CI test reports).
+    Junit,
+}
+
+impl Format {
+    /// All formats, by name.
+    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Sarif, Format::Junit];
+
+    /// The name used on the command line.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == text)
+            .ok_or_else(|| format!("unknown format `{text}`: use one of text, json, sarif, junit"))
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What renderers need besides the report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions<'a> {
+    /// The scanned inputs: their text gives code frames (`text`) and snippets.
+    pub scan: Option<&'a Scan>,
+    /// The policies that were evaluated: help texts (`text`), rule metadata (`sarif`).
+    pub rules: &'a [RuleInfo],
+    /// ANSI colours (`text`).
+    pub color: bool,
+    /// Absolute path of the folder relative file names start from (`sarif`'s `%SRCROOT%`).
+    pub root_dir: Option<&'a str>,
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::model::SourceFile;
+    use crate::suppress::Date;
+
+    pub(crate) fn finding(
+        policy: &str,
+        severity: Severity,
+        file: &str,
+        line: u32,
+        column: u32,
+    ) -> Finding {
+        Finding {
+            policy: policy.to_string(),
+            title: "Container runs privileged".to_string(),
+            severity,
+            message: "container app runs privileged".to_string(),
+            aliases: vec!["pss:privileged".to_string(), "CKV_K8S_16".to_string()],
+            file: file.to_string(),
+            region: Region {
+                line,
+                column,
+                end_line: line,
+                end_column: column + 16,
+            },
+            offsets: (0, 0),
+            path: "/spec/template/spec/containers/0/securityContext/privileged".to_string(),
+            resource: ResourceRef {
+                api_version: "apps/v1".to_string(),
+                kind: "Deployment".to_string(),
+                namespace: Some("web".to_string()),
+                name: "app".to_string(),
+                document: 0,
+            },
+            container: Some("app".to_string()),
+            template: None,
+        }
+    }
+
+    fn source(name: &str, text: &str, errors: Vec<ErrorEntry>) -> SourceFile {
+        SourceFile {
+            name: name.to_string(),
+            text: text.to_string(),
+            diagnostics: Vec::new(),
+            resources: Vec::new(),
+            errors,
+        }
+    }
+
+    pub(crate) fn sample_scan() -> Scan {
+        let mut app = String::new();
+        for i in 1..=10 {
+            app.push_str(&format!("# line {i}\n"));
+        }
+        app.push_str("      privileged: true # ünïcödé\n");
+        let bad = vec![ErrorEntry {
+            file: "bad.yaml".to_string(),
+            line: 3,
+            column: 1,
+            message: "did not find expected key".to_string(),
+        }];
+        Scan {
+            files: vec![
+                source("deploy/app.yaml", &app, vec![]),
+                source("bad.yaml", "a: b\nc: [\n", bad),
+            ],
+        }
+    }
+
+    pub(crate) fn sample_report() -> Report {
+        let mut low = finding("KW-IMG-003", Severity::Low, "deploy/app.yaml", 12, 7);
+        low.title = "Image tag is not pinned".to_string();
+        let mut suppressed = finding("KW-SEC-002", Severity::High, "deploy/app.yaml", 10, 7);
+        suppressed.title = "Privilege escalation allowed".to_string();
+        let mut report = Report {
+            findings: vec![
+                low,
+                finding("KW-SEC-001", Severity::Critical, "deploy/app.yaml", 11, 7),
+            ],
+            suppressed: vec![Suppressed {
+                finding: suppressed,
+                reason: "accepted".to_string(),
+                suppressed_by: "comment at deploy/app.yaml:9".to_string(),
+            }],
+            errors: sample_scan().files[1].errors.clone(),
+            warnings: vec![
+                "config exemption #1 (.kubeward.yaml:4) matched no finding: remove it".to_string(),
+            ],
+            summary: Summary {
+                files: 2,
+                resources: 1,
+                ..Summary::default()
+            },
+        };
+        report.normalize();
+        report
+    }
+
+    pub(crate) fn sample_rules() -> Vec<RuleInfo> {
+        vec![RuleInfo {
+            id: "KW-SEC-001".to_string(),
+            title: "Container runs privileged".to_string(),
+            severity: Severity::Critical,
+            category: "security".to_string(),
+            description: "A privileged container can do anything the node can.".to_string(),
+            fix:
+                "set `privileged: false`\nor remove the field\n\n```yaml\n  privileged: false\n```"
+                    .to_string(),
+            aliases: vec!["pss:privileged".to_string()],
+            packs: vec!["pss-baseline".to_string()],
+        }]
+    }
+
+    #[test]
+    fn build_collects_errors_counts_and_sorts() {
+        let scan = sample_scan();
+        let findings = vec![
+            finding("KW-SEC-002", Severity::High, "deploy/app.yaml", 11, 7),
+            finding("KW-SEC-001", Severity::Critical, "deploy/app.yaml", 11, 7),
+            finding("KW-SEC-009", Severity::Info, "deploy/app.yaml", 3, 9),
+            finding("KW-SEC-001", Severity::Critical, "a.yaml", 20, 1),
+            finding("KW-SEC-001", Severity::Critical, "deploy/app.yaml", 11, 3),
+        ];
+        let report = Report::build(
+            &scan,
+            findings,
+            &Suppressions::new(vec![], Date::today_utc()),
+        );
+        let order: Vec<(&str, u32, u32, &str)> = report
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.file.as_str(),
+                    f.region.line,
+                    f.region.column,
+                    f.policy.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                ("a.yaml", 20, 1, "KW-SEC-001"),
+                ("deploy/app.yaml", 3, 9, "KW-SEC-009"),
+                ("deploy/app.yaml", 11, 3, "KW-SEC-001"),
+                ("deploy/app.yaml", 11, 7, "KW-SEC-001"),
+                ("deploy/app.yaml", 11, 7, "KW-SEC-002"),
+            ]
+        );
+        assert_eq!(report.errors.len(), 1);
+        assert_eq!(report.summary.files, 2);
+        assert_eq!(report.summary.findings, 5);
+        assert_eq!(report.summary.by_severity.get("critical"), Some(&3));
+        assert_eq!(report.summary.by_severity.get("info"), Some(&1));
+        assert_eq!(report.summary.by_severity.get("low"), None);
+    }
+
+    #[test]
+    fn add_errors_keeps_order_and_drops_repeats() {
+        let mut report = sample_report();
+        let e = ErrorEntry {
+            file: "a.yaml".to_string(),
+            line: 0,
+            column: 0,
+            message: "cannot read a.yaml: permission denied".to_string(),
+        };
+        report.add_errors([e.clone(), e]);
+        assert_eq!(report.errors.len(), 2);
+        assert_eq!(report.errors[0].file, "a.yaml");
+    }
+
+    #[test]
+    fn exit_status() {
+        let mut report = sample_report();
+        assert_eq!(
+            report.exit_code(FailOn::default()),
+            2,
+            "errors win over findings"
+        );
+        report.errors.clear();
+        assert_eq!(report.exit_code(FailOn::default()), 1);
+        assert_eq!(report.exit_code(FailOn::Severity(Severity::Critical)), 1);
+        assert_eq!(report.exit_code("never".parse().unwrap()), 0);
+        report.findings.retain(|f| f.severity == Severity::Low);
+        assert_eq!(report.exit_code(FailOn::Severity(Severity::Medium)), 0);
+        assert_eq!(report.exit_code(FailOn::Severity(Severity::Low)), 1);
+        report.findings[0].severity = Severity::Info;
+        assert_eq!(
+            report.exit_code(FailOn::default()),
+            0,
+            "info findings are advice by default"
+        );
+        assert_eq!(report.exit_code(FailOn::Severity(Severity::Info)), 1);
+        report.findings.clear();
+        assert_eq!(report.exit_code(FailOn::Severity(Severity::Info)), 0);
+    }
+
+    #[test]
+    fn parses_formats_and_thresholds() {
+        assert_eq!("sarif".parse::<Format>(), Ok(Format::Sarif));
+        assert!("xml"
+            .parse::<Format>()
+            .unwrap_err()
+            .contains("text, json, sarif, junit"));
+        assert_eq!(
+            "high".parse::<FailOn>(),
+            Ok(FailOn::Severity(Severity::High))
+        );
+        assert_eq!("none".parse::<FailOn>(), Ok(FailOn::Never));
+        assert!("severe".parse::<FailOn>().is_err());
+        assert_eq!(FailOn::default().to_string(), "low");
+    }
 }

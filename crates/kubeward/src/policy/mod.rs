@@ -1,0 +1,462 @@
+//! The policy language: one policy per YAML file, parsed strictly into the types below
+//! (whose JSON schema is `policies/policy.schema.json`), then compiled ([`compile`]) into
+//! the form the evaluator runs.
+
+pub(crate) mod compile;
+pub(crate) mod path;
+pub(crate) mod template;
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::report::{ErrorEntry, Severity};
+
+/// A policy file.
+///
+/// ```yaml
+/// id: KW-SEC-001
+/// title: Container runs privileged
+/// severity: critical
+/// category: security
+/// packs: [default, pss-baseline]
+/// aliases: [pss:privileged, CKV_K8S_16]
+/// docs: {why: "...", fix: "..."}
+/// target: {view: container}
+/// rule:
+///   deny: {path: securityContext.privileged, equals: true}
+/// message: "container {{container.name}} runs privileged"
+/// ```
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "kubeward policy")]
+pub(crate) struct PolicyDef {
+    /// Stable identifier, never reused (`KW-SEC-001` for built-in policies); the file name
+    /// starts with it.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// One line saying what is wrong (`Container runs privileged`).
+    pub title: String,
+    /// How bad a finding is.
+    pub severity: Severity,
+    /// Group for listings (`security`, `reliability`, `yaml`...).
+    pub category: String,
+    /// Packs the policy belongs to (`default` is applied when no pack is chosen).
+    #[serde(default)]
+    pub packs: Vec<String>,
+    /// Ids of the same check in other tools (`CKV_K8S_16`, `KSV017`, `pss:privileged`...).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Why it matters and how to fix it.
+    pub docs: DocsDef,
+    /// Parameters with their defaults; users override them (`lowestPort: 1024`).
+    #[serde(default)]
+    pub parameters: BTreeMap<String, ParameterDef>,
+    /// What the policy is evaluated on.
+    pub target: TargetDef,
+    /// What must hold.
+    pub rule: RuleDef,
+    /// Message of a finding; `{{container.name}}`, `{{resource.kind}}`, `{{params.x}}`,
+    /// `{{value}}`... are replaced.
+    #[schemars(with = "String")]
+    pub message: Spanned<String>,
+    /// Manifests the policy must pass and must fail; the test suite runs them.
+    #[serde(default)]
+    pub examples: ExamplesDef,
+}
+
+/// Documentation of a policy.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct DocsDef {
+    /// Why it matters (Markdown).
+    pub why: String,
+    /// How to fix it (Markdown).
+    pub fix: String,
+    /// A fixed manifest fragment (YAML).
+    #[serde(default)]
+    pub example: Option<String>,
+    /// Links.
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+/// A parameter and its default.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ParameterDef {
+    /// The default value; an override must have the same JSON type.
+    pub default: serde_json::Value,
+    /// What it means.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The normalized view a policy is evaluated on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) enum ViewDef {
+    /// Each resource (its root object).
+    Resource,
+    /// The pod spec of each workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
+    /// ReplicationController, Job, CronJob, PodTemplate, DeploymentConfig).
+    PodSpec,
+    /// Each container, init container and ephemeral container of each workload.
+    Container,
+    /// Each decoder diagnostic (surprising YAML Kubernetes accepts).
+    Diagnostic,
+}
+
+/// The container lists a container policy looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) enum ContainerListDef {
+    /// `spec.containers`.
+    Containers,
+    /// `spec.initContainers`.
+    InitContainers,
+    /// `spec.ephemeralContainers`.
+    EphemeralContainers,
+}
+
+/// The decoder diagnostics a diagnostic policy looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum DiagnosticDef {
+    /// A key written twice in one mapping (Kubernetes keeps the last).
+    DuplicateKey,
+    /// A merge key (`<<`) replaced a key written before it.
+    MergeOverridesKey,
+    /// Merged mappings, or a merge and a later key, set the same key.
+    MergeOverlap,
+    /// Content Kubernetes never reads (after `...`).
+    IgnoredContent,
+}
+
+/// What a policy is evaluated on.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct TargetDef {
+    /// The view.
+    pub view: ViewDef,
+    /// Resource kinds (`Service`); default: every kind that has the view.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub kinds: Vec<Spanned<String>>,
+    /// For the container view: which lists (default: all three).
+    #[serde(default)]
+    pub containers: Vec<ContainerListDef>,
+    /// For the diagnostic view: which diagnostics (required).
+    #[serde(default)]
+    pub diagnostics: Vec<DiagnosticDef>,
+}
+
+/// The rule: exactly one of `deny` and `require`, optionally `when` and `blame`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct RuleDef {
+    /// Evaluate the target only when this holds (version gates, exemptions).
+    #[serde(default)]
+    #[schemars(with = "Option<CondDef>")]
+    pub when: Option<Spanned<CondDef>>,
+    /// A finding for each witness when this holds.
+    #[serde(default)]
+    #[schemars(with = "Option<CondDef>")]
+    pub deny: Option<Spanned<CondDef>>,
+    /// A finding for each witness when this does not hold.
+    #[serde(default)]
+    #[schemars(with = "Option<CondDef>")]
+    pub require: Option<Spanned<CondDef>>,
+    /// The node to blame instead of the witnesses (the nearest existing parent when
+    /// missing).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub blame: Option<Spanned<String>>,
+}
+
+/// A condition: a combinator (`all`, `any`, `not`), a quantifier (`some`/`every` with
+/// `where`), a relation (`related`), or a test: a subject (`path` or `param`) with one
+/// operator. An operand is a literal, `{param: name}` or `{path: other.path}`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct CondDef {
+    /// Holds when every condition holds.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<CondDef>>")]
+    pub all: Option<Vec<Spanned<CondDef>>>,
+    /// Holds when some condition holds.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<CondDef>>")]
+    pub any: Option<Vec<Spanned<CondDef>>>,
+    /// Holds when the condition does not.
+    #[serde(default)]
+    #[schemars(with = "Option<Box<CondDef>>")]
+    pub not: Option<Box<Spanned<CondDef>>>,
+    /// Holds when some item of this list (or value of this map) satisfies `where`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub some: Option<Spanned<String>>,
+    /// Holds when every item of this list (or value of this map) satisfies `where`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub every: Option<Spanned<String>>,
+    /// The condition on each item of `some`/`every` (paths are relative to the item), or
+    /// on each candidate of `related`.
+    #[serde(default, rename = "where")]
+    #[schemars(with = "Option<Box<CondDef>>")]
+    pub where_: Option<Box<Spanned<CondDef>>>,
+    /// Holds when another resource of the scan satisfies `where`.
+    #[serde(default)]
+    pub related: Option<RelatedDef>,
+
+    /// The subject: a path from the current node (see README).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub path: Option<Spanned<String>>,
+    /// The subject: a parameter.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub param: Option<Spanned<String>>,
+
+    /// Equal (numbers by value).
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub equals: Option<Spanned<serde_json::Value>>,
+    /// Not equal (also when unset).
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub not_equals: Option<Spanned<serde_json::Value>>,
+    /// Equal to an item of the list.
+    #[serde(default, rename = "in")]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub in_: Option<Spanned<serde_json::Value>>,
+    /// Equal to no item of the list (also when unset).
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub not_in: Option<Spanned<serde_json::Value>>,
+    /// The subject is a list with an item equal to the operand.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub contains: Option<Spanned<serde_json::Value>>,
+    /// The subject is not a list with an item equal to the operand.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub not_contains: Option<Spanned<serde_json::Value>>,
+    /// A string matched by the regular expression (Rust `regex` syntax, unanchored).
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub matches: Option<Spanned<serde_json::Value>>,
+    /// Not a string matched by the regular expression.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub not_matches: Option<Spanned<serde_json::Value>>,
+    /// A number less than the operand.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub lt: Option<Spanned<serde_json::Value>>,
+    /// A number less than or equal to the operand.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub le: Option<Spanned<serde_json::Value>>,
+    /// A number greater than the operand.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub gt: Option<Spanned<serde_json::Value>>,
+    /// A number greater than or equal to the operand.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub ge: Option<Spanned<serde_json::Value>>,
+    /// `true`: set (and not `null`); `false`: unset.
+    #[serde(default)]
+    pub exists: Option<bool>,
+    /// `true`: unset, `null`, `""`, `[]` or `{}`; `false`: anything else.
+    #[serde(default)]
+    pub empty: Option<bool>,
+    /// The JSON type.
+    #[serde(default, rename = "type")]
+    pub type_: Option<JsonTypeDef>,
+    /// A version (`v1.25`, `latest`) below the operand.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub version_lt: Option<Spanned<serde_json::Value>>,
+    /// A version at most the operand.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub version_le: Option<Spanned<serde_json::Value>>,
+    /// A version above the operand.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub version_gt: Option<Spanned<serde_json::Value>>,
+    /// A version at least the operand.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub version_ge: Option<Spanned<serde_json::Value>>,
+    /// The subject, an equality selector (Service, ReplicationController: `{app: web}`;
+    /// empty selects nothing), selects the operand's labels.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub map_selects: Option<Spanned<serde_json::Value>>,
+    /// The subject, a `LabelSelector` (`matchLabels`, `matchExpressions`; `{}` selects
+    /// everything, unset nothing), selects the operand's labels.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub label_selector_selects: Option<Spanned<serde_json::Value>>,
+}
+
+/// JSON types for `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum JsonTypeDef {
+    /// A string.
+    String,
+    /// Any number.
+    Number,
+    /// A number without fraction.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// A list.
+    Array,
+    /// A map.
+    Object,
+    /// `null` or unset.
+    Null,
+}
+
+/// A relation: other resources of the scan.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct RelatedDef {
+    /// Kinds of the candidates (default: every kind).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub kinds: Vec<Spanned<String>>,
+    /// Only candidates in the target's namespace (default true; an unset namespace
+    /// matches any).
+    #[serde(default = "yes")]
+    pub same_namespace: bool,
+    /// The condition on a candidate: paths start at the candidate, `$self.` paths at the
+    /// target.
+    #[serde(rename = "where")]
+    #[schemars(with = "Box<CondDef>")]
+    pub where_: Box<Spanned<CondDef>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Examples that the test suite (and `kubeward test`) runs.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ExamplesDef {
+    /// Manifests with no finding of this policy.
+    #[serde(default)]
+    pub pass: Vec<ExampleDef>,
+    /// Manifests with at least one finding of this policy (exactly `count` when given).
+    #[serde(default)]
+    pub fail: Vec<ExampleDef>,
+}
+
+/// One example manifest.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct ExampleDef {
+    /// A short name.
+    #[serde(default)]
+    pub name: String,
+    /// Parameter overrides for this example.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, serde_json::Value>,
+    /// For a failing example: the exact number of findings.
+    #[serde(default)]
+    pub count: Option<usize>,
+    /// The manifest (one or more YAML documents).
+    #[schemars(with = "String")]
+    pub manifest: Spanned<String>,
+}
+
+/// What `kubeward policies`, SARIF rules and bindings show about a policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    /// Policy id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Category.
+    pub category: String,
+    /// Why it matters (Markdown), then its parameters and references.
+    pub description: String,
+    /// How to fix it (Markdown), with a YAML example when the policy has one.
+    pub fix: String,
+    /// Ids of the same check in other tools.
+    pub aliases: Vec<String>,
+    /// Packs it belongs to.
+    pub packs: Vec<String>,
+}
+
+/// The JSON schema of policy files (`policies/policy.schema.json`).
+#[must_use]
+pub fn policy_schema() -> String {
+    let schema = schemars::schema_for!(PolicyDef);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A line or column as the report counts them.
+pub(crate) fn to_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// An error at a location of a policy file.
+pub(crate) fn error_at(
+    file: &str,
+    loc: serde_saphyr::Location,
+    message: impl Into<String>,
+) -> ErrorEntry {
+    ErrorEntry {
+        file: file.to_string(),
+        line: to_u32(loc.line()),
+        column: to_u32(loc.column()),
+        message: message.into(),
+    }
+}
+
+/// Parses one policy file strictly (duplicate keys and unknown fields are errors).
+pub(crate) fn parse(file: &str, text: &str) -> Result<PolicyDef, ErrorEntry> {
+    serde_saphyr::from_str::<PolicyDef>(text).map_err(|err| {
+        let plain = err.without_snippet();
+        let loc = plain.location();
+        ErrorEntry {
+            file: file.to_string(),
+            line: loc.map_or(0, |l| to_u32(l.line())),
+            column: loc.map_or(0, |l| to_u32(l.column())),
+            message: clean_message(&plain.to_string()),
+        }
+    })
+}
+
+/// Drops the `at line X, column Y` decoration serde-saphyr puts in messages (the entry has
+/// the location) and says what a policy file expects.
+fn clean_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    let first = match first.rfind(" at line ") {
+        Some(i) if first.get(i..).is_some_and(|t| t.contains("column")) => {
+            first.get(..i).unwrap_or(first)
+        }
+        _ => first,
+    };
+    if let Some(rest) = first.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return format!("duplicate key `{key}`: a policy file sets each key once");
+    }
+    first.to_string()
+}
