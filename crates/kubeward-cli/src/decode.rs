@@ -47,7 +47,8 @@ pub(crate) fn run(args: &DecodeArgs) -> u8 {
             }
         };
         for document in &decoded.documents {
-            let line = serde_json::to_string(&document.root.to_json()).unwrap_or_default();
+            // Iterative writer: documents as deep as Kubernetes allows print safely.
+            let line = kubeward::yaml::to_json_string(&document.root);
             if writeln!(stdout, "{line}").is_err() {
                 return 2;
             }
