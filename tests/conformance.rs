@@ -1,53 +1,20 @@
 //! `kubeward-yaml` against the Kubernetes decoding cases in `tests/k8s-yaml/`: each
 //! `.expected.json` was produced by running Kubernetes' own decoder (see `tests/oracle/`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use kubeward_yaml::{decode, DiagnosticKind};
+use kubeward_tests::{expected, k8s_yaml_cases, same_documents};
+use kubeward_yaml::{decode, to_json_string, DiagnosticKind};
 use serde_json::Value;
 
-fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("k8s-yaml")
-}
-
-/// JSON equality where numbers compare by value (`0` equals `0.0`) and key order is ignored.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
-                (Some(p), Some(q), _, _) => p == q,
-                (_, _, Some(p), Some(q)) => p == q,
-                _ => x.as_f64() == y.as_f64(),
-            }
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
 /// Checks one case; returns a description of the mismatch.
-fn check(yaml: &Path) -> Result<(), String> {
-    let input = std::fs::read(yaml).map_err(|e| e.to_string())?;
-    let expected_path = yaml.with_extension("expected.json");
-    let bytes = std::fs::read(&expected_path).map_err(|e| e.to_string())?;
-    let mut reader = serde_json::Deserializer::from_slice(&bytes);
-    reader.disable_recursion_limit();
-    let expected: Value =
-        serde::Deserialize::deserialize(&mut reader).map_err(|e| e.to_string())?;
+fn check(case: &Path) -> Result<(), String> {
+    let input = std::fs::read(case).map_err(|e| e.to_string())?;
+    let expected = expected(case)?;
     let decoded = decode(&input);
-    let rejects = expected.get("error").is_some()
-        || expected.get("nondeterministicKeys") == Some(&Value::Bool(true));
-    if rejects {
+    if expected.rejects {
         return if decoded.errors.is_empty() {
-            Err(format!(
-                "Kubernetes rejects it ({}), kubeward decoded it",
-                expected["error"]
-            ))
+            Err("Kubernetes rejects it, kubeward decoded it".into())
         } else {
             Ok(())
         };
@@ -55,19 +22,18 @@ fn check(yaml: &Path) -> Result<(), String> {
     if let Some(e) = decoded.errors.first() {
         return Err(format!("Kubernetes accepts it, kubeward reported {e}"));
     }
-    let got: Vec<Value> = decoded.documents.iter().map(|d| d.root.to_json()).collect();
-    let want = expected["documents"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    if got.len() != want.len() || !got.iter().zip(&want).all(|(g, w)| same(g, w)) {
+    let got: Vec<Value> = decoded
+        .documents
+        .iter()
+        .map(|d| kubeward_tests::parse_json(to_json_string(&d.root).as_bytes()))
+        .collect::<Result<_, _>>()?;
+    if !same_documents(&got, &expected.documents) {
         return Err(format!(
-            "documents differ:\n  kubernetes: {}\n  kubeward:   {}",
-            Value::Array(want),
-            Value::Array(got)
+            "documents differ: kubernetes has {}, kubeward {}",
+            expected.documents.len(),
+            got.len()
         ));
     }
-    let dup_expected = expected.get("duplicateKeys") == Some(&Value::Bool(true));
     let dup_found = decoded.diagnostics.iter().any(|d| {
         matches!(
             d.kind,
@@ -76,9 +42,10 @@ fn check(yaml: &Path) -> Result<(), String> {
                 | DiagnosticKind::MergeOverlap
         )
     });
-    if dup_expected != dup_found {
+    if expected.duplicate_keys != dup_found {
         return Err(format!(
-            "duplicate keys: kubernetes {dup_expected}, kubeward {dup_found}"
+            "duplicate keys: kubernetes {}, kubeward {dup_found}",
+            expected.duplicate_keys
         ));
     }
     Ok(())
@@ -86,17 +53,8 @@ fn check(yaml: &Path) -> Result<(), String> {
 
 #[test]
 fn decoder_matches_kubernetes_on_every_case() {
-    let dir = std::env::var_os("KUBEWARD_K8S_YAML_CASES").map_or_else(cases_dir, PathBuf::from);
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    cases.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
-    cases.sort();
-    assert!(
-        cases.len() >= 50,
-        "expected the conformance cases in {}",
-        dir.display()
-    );
+    let cases = k8s_yaml_cases();
+    assert!(cases.len() >= 200, "the conformance cases are missing");
     let failures: Vec<String> = cases
         .iter()
         .filter_map(|case| {

@@ -1,49 +1,21 @@
 //! `kubeward decode` on every Kubernetes decoding case of `tests/k8s-yaml/`: the printed
 //! documents equal what Kubernetes decodes, and every input Kubernetes rejects exits 2.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+use kubeward_tests::{expected, k8s_yaml_cases, parse_json, same_documents};
 use serde_json::Value;
 
-/// JSON equality where numbers compare by value and key order is ignored.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
-                (Some(p), Some(q), _, _) => p == q,
-                (_, _, Some(p), Some(q)) => p == q,
-                _ => x.as_f64() == y.as_f64(),
-            }
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
-fn parse(text: &[u8]) -> Result<Value, String> {
-    let mut reader = serde_json::Deserializer::from_slice(text);
-    reader.disable_recursion_limit();
-    serde::Deserialize::deserialize(&mut reader).map_err(|e| e.to_string())
-}
-
 fn check(case: &Path) -> Result<(), String> {
-    let expected =
-        parse(&std::fs::read(case.with_extension("expected.json")).map_err(|e| e.to_string())?)?;
+    let expected = expected(case)?;
     let output = Command::new(env!("CARGO_BIN_EXE_kubeward"))
         .arg("decode")
         .arg(case)
         .output()
         .map_err(|e| e.to_string())?;
     let status = output.status.code().unwrap_or(-1);
-    let rejects = expected.get("error").is_some()
-        || expected.get("nondeterministicKeys") == Some(&Value::Bool(true));
-    if rejects {
+    if expected.rejects {
         return if status == 2 {
             Ok(())
         } else {
@@ -60,36 +32,23 @@ fn check(case: &Path) -> Result<(), String> {
         .stdout
         .split(|&b| b == b'\n')
         .filter(|line| !line.is_empty())
-        .map(parse)
+        .map(parse_json)
         .collect::<Result<_, _>>()?;
-    let want = expected["documents"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    if got.len() == want.len() && got.iter().zip(&want).all(|(g, w)| same(g, w)) {
+    if same_documents(&got, &expected.documents) {
         Ok(())
     } else {
         Err(format!(
             "printed {} documents that differ from Kubernetes' {}",
             got.len(),
-            want.len()
+            expected.documents.len()
         ))
     }
 }
 
 #[test]
 fn decode_prints_what_kubernetes_decodes() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/k8s-yaml");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    cases.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
-    cases.sort();
-    assert!(
-        cases.len() >= 200,
-        "conformance cases missing in {}",
-        dir.display()
-    );
+    let cases = k8s_yaml_cases();
+    assert!(cases.len() >= 200, "the conformance cases are missing");
     let failures: Vec<String> = cases
         .iter()
         .filter_map(|case| {

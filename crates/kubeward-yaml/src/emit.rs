@@ -76,6 +76,13 @@ pub fn to_yaml(node: &Node) -> String {
 /// Writes `node` as compact JSON (keys in source order).
 #[must_use]
 pub fn to_json_string(node: &Node) -> String {
+    to_json_prefix(node, usize::MAX)
+}
+
+/// Like [`to_json_string`], but stops writing once the text is longer than `limit` bytes
+/// (for showing values in messages: the cost stays bounded whatever the node's size).
+#[must_use]
+pub fn to_json_prefix(node: &Node, limit: usize) -> String {
     enum Work<'a> {
         Value(&'a Node),
         Key(&'a str),
@@ -84,6 +91,9 @@ pub fn to_json_string(node: &Node) -> String {
     let mut out = String::new();
     let mut work = vec![Work::Value(node)];
     while let Some(item) = work.pop() {
+        if out.len() > limit {
+            break;
+        }
         match item {
             Work::Text(t) => out.push_str(t),
             Work::Key(k) => {

@@ -27,7 +27,7 @@ mod split;
 mod stream;
 mod value;
 
-pub use emit::{to_json_string, to_yaml};
+pub use emit::{to_json_prefix, to_json_string, to_yaml};
 pub use stream::decode;
 pub use value::{Entry, Mapping, Node, Pos, Span, Value};
 

@@ -434,17 +434,7 @@ fn evaluate(policies: &[&Policy], scan: &Scan) -> Vec<Finding> {
             }
             match policy.target.view {
                 ViewDef::Resource => {
-                    let root = Located::root(resource);
-                    let ctx = Ctx {
-                        resource,
-                        pod: pod.as_ref(),
-                        container: None,
-                        target: root.clone(),
-                        current: root,
-                        key: None,
-                        outer: None,
-                        world: &world,
-                    };
+                    let ctx = Ctx::at_resource(resource, pod.as_ref(), None, &world);
                     for w in eval::check(&ctx, policy) {
                         findings.push(finding(policy, &file.name, resource, None, &w));
                     }

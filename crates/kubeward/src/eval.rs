@@ -73,17 +73,7 @@ impl<'a> World<'a> {
         }
         let mut index = PairIndex::new();
         for (i, (_, res, pod)) in self.entries.iter().enumerate() {
-            let root = Located::root(res);
-            let candidate = Ctx {
-                resource: res,
-                pod: pod.as_ref(),
-                container: None,
-                target: root.clone(),
-                current: root,
-                key: None,
-                outer: None,
-                world: self,
-            };
+            let candidate = Ctx::at_resource(res, pod.as_ref(), None, self);
             let resolved = resolve(&candidate, path);
             if let Some(pairs) = resolved.value().entries() {
                 for (k, v) in pairs {
@@ -142,6 +132,27 @@ pub(crate) struct Ctx<'c, 'a> {
 }
 
 impl<'c, 'a> Ctx<'c, 'a> {
+    /// A context whose target is a whole resource (the resource view, a relation's
+    /// candidate).
+    pub(crate) fn at_resource(
+        resource: &'a Resource,
+        pod: Option<&'c PodSpecView<'a>>,
+        outer: Option<&'c Ctx<'c, 'a>>,
+        world: &'c World<'a>,
+    ) -> Ctx<'c, 'a> {
+        let root = Located::root(resource);
+        Ctx {
+            resource,
+            pod,
+            container: None,
+            target: root.clone(),
+            current: root,
+            key: None,
+            outer,
+            world,
+        }
+    }
+
     fn with_current(&self, current: Located<'a>, key: Option<&'a str>) -> Ctx<'c, 'a> {
         Ctx {
             resource: self.resource,
@@ -739,17 +750,7 @@ pub(crate) fn eval<'a>(ctx: &Ctx<'_, 'a>, cond: &Cond) -> Outcome<'a> {
                 if std::ptr::eq(*res, ctx.resource) {
                     continue;
                 }
-                let root = Located::root(res);
-                let candidate = Ctx {
-                    resource: res,
-                    pod: pod.as_ref(),
-                    container: None,
-                    target: root.clone(),
-                    current: root,
-                    key: None,
-                    outer: Some(ctx),
-                    world: ctx.world,
-                };
+                let candidate = Ctx::at_resource(res, pod.as_ref(), Some(ctx), ctx.world);
                 if eval(&candidate, cond).holds {
                     return outcome(true, Vec::new());
                 }

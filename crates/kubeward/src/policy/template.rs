@@ -127,66 +127,13 @@ pub(crate) fn show(value: &serde_json::Value) -> String {
     }
 }
 
-/// Shows a node in a message like [`show`], iteratively (any depth) and cut after about
-/// `limit` characters.
+/// Shows a node in a message like [`show`], at any depth, cut after about `limit`
+/// characters.
 pub(crate) fn show_node(node: &kubeward_yaml::Node, limit: usize) -> String {
-    use kubeward_yaml::Value;
-    enum Step<'a> {
-        Node(&'a kubeward_yaml::Node),
-        Text(&'static str),
-        Key(&'a str),
+    match &node.value {
+        kubeward_yaml::Value::String(s) => cut(s.clone(), limit),
+        _ => cut(kubeward_yaml::to_json_prefix(node, limit), limit),
     }
-    if let Value::String(s) = &node.value {
-        return cut(s.clone(), limit);
-    }
-    let mut out = String::new();
-    let mut stack = vec![Step::Node(node)];
-    while let Some(step) = stack.pop() {
-        if out.len() > limit {
-            break;
-        }
-        match step {
-            Step::Text(t) => out.push_str(t),
-            Step::Key(k) => {
-                out.push_str(&serde_json::Value::String(k.to_string()).to_string());
-                out.push(':');
-            }
-            Step::Node(n) => match &n.value {
-                Value::Null => out.push_str("null"),
-                Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-                Value::Int(i) => out.push_str(&i.to_string()),
-                Value::UInt(u) => out.push_str(&u.to_string()),
-                Value::Float(f) => out.push_str(
-                    &serde_json::Number::from_f64(*f)
-                        .map_or_else(|| f.to_string(), |n| n.to_string()),
-                ),
-                Value::String(s) => out.push_str(&serde_json::Value::String(s.clone()).to_string()),
-                Value::Seq(items) => {
-                    out.push('[');
-                    stack.push(Step::Text("]"));
-                    for (i, item) in items.iter().enumerate().rev() {
-                        stack.push(Step::Node(item));
-                        if i > 0 {
-                            stack.push(Step::Text(","));
-                        }
-                    }
-                }
-                Value::Map(map) => {
-                    out.push('{');
-                    stack.push(Step::Text("}"));
-                    let entries: Vec<_> = map.iter().collect();
-                    for (i, e) in entries.iter().enumerate().rev() {
-                        stack.push(Step::Node(&e.value));
-                        stack.push(Step::Key(&e.key));
-                        if i > 0 {
-                            stack.push(Step::Text(","));
-                        }
-                    }
-                }
-            },
-        }
-    }
-    cut(out, limit)
 }
 
 fn cut(mut text: String, limit: usize) -> String {
