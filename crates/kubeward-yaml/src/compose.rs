@@ -202,17 +202,25 @@ fn format_float_key(f: f64) -> String {
 }
 
 /// The JSON key `sigs.k8s.io/yaml` makes of a decoded YAML key, and its Go identity.
-fn key_of(done: &Done) -> Result<(String, KeyId), String> {
+fn key_of(done: &mut Done) -> Result<(String, KeyId), String> {
     if done.collection {
         return Err("invalid map key: a mapping or sequence cannot be a key".into());
     }
-    match done.scalar.as_ref() {
-        Some(Scalar::Str(s)) => Ok((s.clone(), KeyId::Str)),
-        Some(Scalar::Int(i)) => Ok((i.to_string(), KeyId::Int(*i))),
-        Some(Scalar::Float(f)) => Ok((format_float_key(*f), KeyId::Float(f.to_bits()))),
-        Some(Scalar::Bool(b)) => Ok((b.to_string(), KeyId::Bool(*b))),
+    match done.scalar.take() {
+        Some(Scalar::Str(s)) => Ok((s, KeyId::Str)),
+        Some(Scalar::Int(i)) => Ok((i.to_string(), KeyId::Int(i))),
+        Some(Scalar::Float(f)) => Ok((format_float_key(f), KeyId::Float(f.to_bits()))),
+        Some(Scalar::Bool(b)) => Ok((b.to_string(), KeyId::Bool(b))),
         Some(Scalar::UInt(u)) => Err(format!("unsupported map key of type uint64: {u}")),
         Some(Scalar::Null) | None => Err("unsupported map key: null".into()),
+    }
+}
+
+/// [`scalar_value`] without copying a string.
+fn into_value(s: Scalar) -> Result<Value, String> {
+    match s {
+        Scalar::Str(s) => Ok(Value::String(s)),
+        other => scalar_value(&other),
     }
 }
 
@@ -596,11 +604,18 @@ impl Composer<'_> {
             return Ok(());
         }
         self.decode_count += 1;
-        let scalar = resolve(tag, &value, implicit).map_err(|m| err(m, start))?;
-        let node_value = if key_position {
-            Value::Null // keys are converted by the parent
+        let scalar = resolve(tag, value, implicit).map_err(|m| err(m, start))?;
+        // Keys are converted by the parent and anchored scalars may become keys: they keep
+        // the resolved scalar. Other values move their text into the node.
+        let (node_value, scalar) = if key_position {
+            (Value::Null, Some(scalar))
+        } else if anchor.is_some() {
+            (
+                scalar_value(&scalar).map_err(|m| err(m, start))?,
+                Some(scalar),
+            )
         } else {
-            scalar_value(&scalar).map_err(|m| err(m, start))?
+            (into_value(scalar).map_err(|m| err(m, start))?, None)
         };
         let done = Done {
             node: Node {
@@ -609,7 +624,7 @@ impl Composer<'_> {
             },
             cost: 1,
             height: 1,
-            scalar: Some(scalar),
+            scalar,
             collection: false,
             is_map: false,
             start,
@@ -730,7 +745,7 @@ impl Composer<'_> {
             }
             Body::Map { pending, .. } => match std::mem::replace(pending, Pending::Key) {
                 Pending::Key => {
-                    let (key, id) = key_of(&done).map_err(|m| err(m, done.start))?;
+                    let (key, id) = key_of(&mut done).map_err(|m| err(m, done.start))?;
                     *pending = Pending::Value {
                         key,
                         id,

@@ -13,6 +13,8 @@ pub(crate) struct LineIndex<'a> {
     /// Characters (UTF-8 sequence starts) in `text[..i * BLOCK]`; empty for ASCII text,
     /// where a column is a byte distance.
     chars_before_block: Vec<usize>,
+    /// The line of the last lookup (1-based): lookups mostly move forward a little.
+    hint: std::cell::Cell<usize>,
 }
 
 fn count_chars(bytes: &[u8]) -> usize {
@@ -37,6 +39,7 @@ impl<'a> LineIndex<'a> {
             text,
             starts,
             chars_before_block,
+            hint: std::cell::Cell::new(1),
         }
     }
 
@@ -47,10 +50,30 @@ impl<'a> LineIndex<'a> {
             + count_chars(&self.text[block * BLOCK..offset])
     }
 
+    /// The 1-based line holding `offset`: the hinted line or the next one when they fit,
+    /// else a binary search.
+    fn line_of(&self, offset: usize) -> usize {
+        let fits = |line: usize| {
+            line >= 1
+                && self.starts.get(line - 1).is_some_and(|&s| s <= offset)
+                && self.starts.get(line).is_none_or(|&next| offset < next)
+        };
+        let hint = self.hint.get();
+        let line = if fits(hint) {
+            hint
+        } else if fits(hint + 1) {
+            hint + 1
+        } else {
+            self.starts.partition_point(|&s| s <= offset).max(1)
+        };
+        self.hint.set(line);
+        line
+    }
+
     /// The position of byte `offset` (clamped to the end of the input).
     pub(crate) fn pos(&self, offset: usize) -> Pos {
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let line = self.line_of(offset);
         let start = self.starts[line - 1];
         let mut column = if self.chars_before_block.is_empty() {
             offset - start

@@ -61,14 +61,14 @@ impl Kind {
 /// Resolves one scalar event the way go-yaml v2 decodes it into `interface{}`.
 ///
 /// `tag` is the event's tag (long form), `implicit` its plain-implicit flag.
-pub(crate) fn resolve(tag: Option<&str>, value: &str, implicit: bool) -> Result<Scalar, String> {
+pub(crate) fn resolve(tag: Option<&str>, value: String, implicit: bool) -> Result<Scalar, String> {
     let tag = tag.unwrap_or("");
     if tag.is_empty() && !implicit {
         // Quoted or block scalar without a tag.
-        return Ok(Scalar::Str(value.to_string()));
+        return Ok(Scalar::Str(value));
     }
     if tag == "tag:yaml.org,2002:binary" {
-        return decode_base64(value)
+        return decode_base64(&value)
             .map(|bytes| Scalar::Str(String::from_utf8_lossy(&bytes).into_owned()))
             .ok_or_else(|| "!!binary value contains invalid base64 data".to_string());
     }
@@ -78,19 +78,22 @@ pub(crate) fn resolve(tag: Option<&str>, value: &str, implicit: bool) -> Result<
         match Kind::of_tag(tag) {
             Some(kind) => Some(kind),
             // Unknown (and non-resolvable standard) tags keep the text.
-            None => return Ok(Scalar::Str(value.to_string())),
+            None => return Ok(Scalar::Str(value)),
         }
     };
-    let (kind, scalar) = resolve_plain(value, wanted);
-    match wanted {
-        None | Some(Kind::Str) => Ok(scalar),
-        Some(w) if w == kind => Ok(scalar),
-        Some(Kind::Float) if kind == Kind::Int => match scalar {
-            #[allow(clippy::cast_precision_loss)]
-            Scalar::Int(i) => Ok(Scalar::Float(i as f64)),
-            _ => Err(mismatch(kind, value, Kind::Float)),
-        },
-        Some(w) => Err(mismatch(kind, value, w)),
+    let (kind, resolved) = resolve_plain(&value, wanted);
+    let matches = match wanted {
+        None | Some(Kind::Str) => true,
+        Some(w) => w == kind,
+    };
+    if matches {
+        return Ok(resolved.unwrap_or(Scalar::Str(value)));
+    }
+    match (wanted, resolved) {
+        #[allow(clippy::cast_precision_loss)]
+        (Some(Kind::Float), Some(Scalar::Int(i))) => Ok(Scalar::Float(i as f64)),
+        (Some(w), _) => Err(mismatch(kind, &value, w)),
+        (None, _) => Ok(Scalar::Str(value)),
     }
 }
 
@@ -102,10 +105,12 @@ fn mismatch(got: Kind, value: &str, wanted: Kind) -> String {
     )
 }
 
-fn resolve_plain(value: &str, wanted: Option<Kind>) -> (Kind, Scalar) {
-    let string = || (Kind::Str, Scalar::Str(value.to_string()));
+/// The kind a plain scalar resolves to and its value; `None` for a string (the caller
+/// keeps its text, so strings are never copied).
+fn resolve_plain(value: &str, wanted: Option<Kind>) -> (Kind, Option<Scalar>) {
+    let string = (Kind::Str, None);
     if wanted == Some(Kind::Str) {
-        return string();
+        return string;
     }
     let hint = match value.as_bytes().first() {
         None => b'N',
@@ -113,44 +118,44 @@ fn resolve_plain(value: &str, wanted: Option<Kind>) -> (Kind, Scalar) {
         Some(b'0'..=b'9') => b'D',
         Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~') => b'M',
         Some(b'.') => b'.',
-        Some(_) => return string(),
+        Some(_) => return string,
     };
-    if let Some(known) = lookup(value) {
-        return known;
+    if let Some((kind, scalar)) = lookup(value) {
+        return (kind, Some(scalar));
     }
     match hint {
         b'.' => {
             if let Some(f) = go_parse_float(value) {
-                return (Kind::Float, Scalar::Float(f));
+                return (Kind::Float, Some(Scalar::Float(f)));
             }
         }
         b'D' | b'S' => {
             if (wanted.is_none() || wanted == Some(Kind::Timestamp)) && looks_like_timestamp(value)
             {
-                return (Kind::Timestamp, Scalar::Str(value.to_string()));
+                return (Kind::Timestamp, None);
             }
             let plain: String = value.chars().filter(|&c| c != '_').collect();
             if let Some(n) = parse_go_int(&plain) {
-                return (Kind::Int, n);
+                return (Kind::Int, Some(n));
             }
             if is_yaml_float(&plain) {
                 if let Some(f) = go_parse_float(&plain) {
-                    return (Kind::Float, Scalar::Float(f));
+                    return (Kind::Float, Some(Scalar::Float(f)));
                 }
             }
             if let Some(digits) = plain.strip_prefix("0b") {
                 if let Some(n) = parse_radix_signed(digits, 2) {
-                    return (Kind::Int, n);
+                    return (Kind::Int, Some(n));
                 }
             } else if let Some(digits) = plain.strip_prefix("-0b") {
                 if let Some(n) = parse_radix_signed(&format!("-{digits}"), 2) {
-                    return (Kind::Int, n);
+                    return (Kind::Int, Some(n));
                 }
             }
         }
         _ => {}
     }
-    string()
+    string
 }
 
 fn lookup(value: &str) -> Option<(Kind, Scalar)> {
@@ -345,7 +350,7 @@ mod tests {
     use super::*;
 
     fn plain(s: &str) -> Scalar {
-        resolve(None, s, true).unwrap_or(Scalar::Str("<error>".into()))
+        resolve(None, s.to_string(), true).unwrap_or(Scalar::Str("<error>".into()))
     }
 
     #[test]
@@ -374,27 +379,30 @@ mod tests {
     #[test]
     fn tags() {
         assert_eq!(
-            resolve(Some("tag:yaml.org,2002:bool"), "yes", false),
+            resolve(Some("tag:yaml.org,2002:bool"), "yes".into(), false),
             Ok(Scalar::Bool(true))
         );
         assert_eq!(
-            resolve(Some("tag:yaml.org,2002:str"), "true", false),
+            resolve(Some("tag:yaml.org,2002:str"), "true".into(), false),
             Ok(Scalar::Str("true".into()))
         );
         assert_eq!(
-            resolve(Some("tag:yaml.org,2002:float"), "1", false),
+            resolve(Some("tag:yaml.org,2002:float"), "1".into(), false),
             Ok(Scalar::Float(1.0))
         );
-        assert!(resolve(Some("tag:yaml.org,2002:int"), "abc", false).is_err());
+        assert!(resolve(Some("tag:yaml.org,2002:int"), "abc".into(), false).is_err());
         assert_eq!(
-            resolve(Some("!foo"), "true", false),
+            resolve(Some("!foo"), "true".into(), false),
             Ok(Scalar::Str("true".into()))
         );
         assert_eq!(
-            resolve(Some("tag:yaml.org,2002:binary"), "Lw==", false),
+            resolve(Some("tag:yaml.org,2002:binary"), "Lw==".into(), false),
             Ok(Scalar::Str("/".into()))
         );
-        assert!(resolve(Some("tag:yaml.org,2002:binary"), "Lw=", false).is_err());
-        assert_eq!(resolve(None, "true", false), Ok(Scalar::Str("true".into())));
+        assert!(resolve(Some("tag:yaml.org,2002:binary"), "Lw=".into(), false).is_err());
+        assert_eq!(
+            resolve(None, "true".into(), false),
+            Ok(Scalar::Str("true".into()))
+        );
     }
 }
