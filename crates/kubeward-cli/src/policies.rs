@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use kubeward::{Engine, EngineOptions, RuleInfo};
+use kubeward::{builtin_policies, docs, Engine, EngineOptions, RuleInfo};
 
 use crate::inputs;
 use crate::term;
@@ -12,7 +12,7 @@ use crate::term;
 /// Output formats of `kubeward policies`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ListFormat {
-    /// A table, or a page for one policy
+    /// A table, or the Markdown page of one policy (as in docs/policies/)
     Text,
     /// JSON: an array of policies, or one policy
     Json,
@@ -40,14 +40,24 @@ pub(crate) struct PoliciesArgs {
 /// Builds an engine with `packs` (default: `all`) and the policy files under `paths`; prints
 /// the errors and returns `None` when anything fails to load.
 pub(crate) fn engine(packs: Vec<String>, paths: &[PathBuf]) -> Option<Engine> {
-    let (policy_files, mut errors) = inputs::read_policy_files(paths);
+    load(packs, paths).map(|(engine, _)| engine)
+}
+
+/// [`engine`], with the policy files read from `paths` as `(name, text)`.
+fn load(packs: Vec<String>, paths: &[PathBuf]) -> Option<(Engine, Vec<(String, String)>)> {
+    let (mut policy_files, mut errors) = inputs::read_policy_files(paths);
+    // `policies/peers.yaml` (the checks of other scanners, for the docs) sits among the
+    // built-in policies but is not one: `kubeward test policies/` must not read it as one.
+    policy_files.retain(|(name, text)| {
+        !(name.ends_with("peers.yaml") && docs::Peers::parse(name, text).is_ok())
+    });
     let engine = Engine::new(EngineOptions {
         packs: if packs.is_empty() {
             vec!["all".to_string()]
         } else {
             packs
         },
-        policy_files,
+        policy_files: policy_files.clone(),
         ..EngineOptions::default()
     })
     .map_err(|e| errors.extend(e))
@@ -55,7 +65,9 @@ pub(crate) fn engine(packs: Vec<String>, paths: &[PathBuf]) -> Option<Engine> {
     for e in &errors {
         term::error_entry(e);
     }
-    engine.filter(|_| errors.is_empty())
+    engine
+        .filter(|_| errors.is_empty())
+        .map(|engine| (engine, policy_files))
 }
 
 fn packs(r: &RuleInfo) -> String {
@@ -95,27 +107,22 @@ fn table(rules: &[RuleInfo]) -> String {
     out
 }
 
-fn page(r: &RuleInfo) -> String {
-    let mut out = format!("{}: {}\n\n", r.id, r.title);
-    let _ = writeln!(out, "  severity: {}", r.severity.as_str());
-    let _ = writeln!(out, "  category: {}", r.category);
-    let _ = writeln!(out, "  packs:    {}", packs(r));
-    if !r.aliases.is_empty() {
-        let _ = writeln!(out, "  aliases:  {}", r.aliases.join(", "));
+/// The page of `rule`, as in `docs/policies/<ID>.md`: rendered from its policy file (one of
+/// `files`, else a built-in one) by the same code as the generated docs.
+fn page(rule: &RuleInfo, files: &[(String, String)]) -> Result<String, String> {
+    let peers = docs::Peers::builtin().map_err(|e| e.message)?;
+    let user = files.iter().map(|(f, t)| (f.as_str(), t.as_str()));
+    for (file, text) in user.chain(builtin_policies().iter().copied()) {
+        if !text.contains(rule.id.as_str()) {
+            continue;
+        }
+        if let Ok(doc) = docs::PolicyDoc::parse(file, text) {
+            if doc.id == rule.id {
+                return Ok(docs::policy_page(&doc, &peers));
+            }
+        }
     }
-    if !r.description.trim().is_empty() {
-        let _ = write!(out, "\n{}\n", r.description.trim());
-    }
-    if !r.fix.trim().is_empty() {
-        let _ = write!(out, "\nHow to fix:\n{}\n", r.fix.trim());
-    }
-    let _ = write!(
-        out,
-        "\nSuppress it with the annotation `ignore.kubeward.io/{id}: <reason>`, or a comment\n\
-         `# kubeward:ignore {id} <reason>` on the line or right above it.\n",
-        id = r.id
-    );
-    out
+    Err(format!("no policy file defines `{}`", rule.id))
 }
 
 /// The rule `wanted` names: its id (any case) or one of its aliases.
@@ -131,7 +138,7 @@ fn find<'a>(rules: &'a [RuleInfo], wanted: &str) -> Option<&'a RuleInfo> {
 }
 
 pub(crate) fn run(args: PoliciesArgs) -> u8 {
-    let Some(engine) = engine(args.packs, &args.policies) else {
+    let Some((engine, files)) = load(args.packs, &args.policies) else {
         return 2;
     };
     let rules = engine.rules();
@@ -161,7 +168,13 @@ pub(crate) fn run(args: PoliciesArgs) -> u8 {
                 return 2;
             };
             match args.format {
-                ListFormat::Text => page(rule),
+                ListFormat::Text => match page(rule, &files) {
+                    Ok(page) => page,
+                    Err(message) => {
+                        term::error(&message);
+                        return 2;
+                    }
+                },
                 ListFormat::Json => serde_json::to_string_pretty(rule).unwrap_or_default() + "\n",
             }
         }

@@ -728,7 +728,7 @@ fn policies_lists_and_explains() {
     );
     assert!(
         run.stdout
-            .starts_with("TEST-001: Container runs privileged\n"),
+            .starts_with("# TEST-001: Container runs privileged\n"),
         "{}",
         run.stdout
     );

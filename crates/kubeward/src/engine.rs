@@ -19,7 +19,7 @@ mod builtin {
 }
 
 /// The built-in policy files, `(path, text)`, sorted by path
-/// (`policies/pod-security/KW-SEC-001-privileged-container.yaml`).
+/// (`policies/pss-baseline/KW-SEC-001-privileged-container.yaml`).
 #[must_use]
 pub fn builtin_policies() -> &'static [(&'static str, &'static str)] {
     builtin::BUILTIN_POLICIES
@@ -71,6 +71,8 @@ struct Loaded {
     def: PolicyDef,
     overrides: BTreeMap<String, Json>,
     policy: Policy,
+    /// False when another loaded policy replaces it (`overrides`): it is not evaluated.
+    active: bool,
 }
 
 /// Compiled policies, ready to evaluate scans.
@@ -243,6 +245,7 @@ impl Engine {
                     def,
                     overrides,
                     policy,
+                    active: true,
                 }),
                 Err(e) => errors.extend(e),
             }
@@ -253,7 +256,29 @@ impl Engine {
             return Err(errors);
         }
         policies.sort_by(|a, b| a.policy.id.cmp(&b.policy.id));
+        // A policy replaced by another loaded one (as a Pod Security restricted check
+        // replaces a baseline check from some version on) is not evaluated.
+        let replaced: BTreeSet<String> = policies
+            .iter()
+            .flat_map(|l| l.policy.overrides.iter())
+            .filter(|o| o.when.as_ref().is_none_or(eval::holds_on_parameters))
+            .map(|o| o.policy.clone())
+            .collect();
+        for loaded in &mut policies {
+            loaded.active = !replaced.contains(&loaded.policy.id);
+        }
         Ok(Engine { policies })
+    }
+
+    /// Ids of the loaded policies that another loaded policy replaces (`overrides`), so
+    /// they are not evaluated.
+    #[must_use]
+    pub fn overridden(&self) -> Vec<String> {
+        self.policies
+            .iter()
+            .filter(|l| !l.active)
+            .map(|l| l.policy.id.clone())
+            .collect()
     }
 
     /// The loaded policies, by id.
@@ -266,7 +291,12 @@ impl Engine {
     /// scan. Findings are sorted by file, line, column and policy id.
     #[must_use]
     pub fn evaluate(&self, scan: &Scan) -> Vec<Finding> {
-        let policies: Vec<&Policy> = self.policies.iter().map(|l| &l.policy).collect();
+        let policies: Vec<&Policy> = self
+            .policies
+            .iter()
+            .filter(|l| l.active)
+            .map(|l| &l.policy)
+            .collect();
         evaluate(&policies, scan)
     }
 
@@ -444,6 +474,7 @@ fn evaluate(policies: &[&Policy], scan: &Scan) -> Vec<Finding> {
                     let ctx = Ctx {
                         resource,
                         pod: Some(pod),
+                        containers: Some(&containers),
                         container: None,
                         target: pod.spec.clone(),
                         current: pod.spec.clone(),
@@ -452,7 +483,12 @@ fn evaluate(policies: &[&Policy], scan: &Scan) -> Vec<Finding> {
                         world: &world,
                     };
                     for w in eval::check(&ctx, policy) {
-                        findings.push(finding(policy, &file.name, resource, None, &w));
+                        let container = w.container.and_then(|(kind, index)| {
+                            containers
+                                .iter()
+                                .find(|c| c.kind == kind && c.index == index)
+                        });
+                        findings.push(finding(policy, &file.name, resource, container, &w));
                     }
                 }
                 ViewDef::Container => {
@@ -463,6 +499,7 @@ fn evaluate(policies: &[&Policy], scan: &Scan) -> Vec<Finding> {
                         let ctx = Ctx {
                             resource,
                             pod: Some(&c.pod),
+                            containers: Some(&containers),
                             container: Some(c),
                             target: c.item.clone(),
                             current: c.item.clone(),
@@ -534,7 +571,7 @@ fn finding(
     file: &str,
     resource: &Resource,
     container: Option<&ContainerView<'_>>,
-    w: &Witness<'_>,
+    w: &Witness<'_, '_>,
 ) -> Finding {
     let span = w.at.span();
     let path = document_pointer(resource, &w.at.pointer);
@@ -556,7 +593,7 @@ fn finding(
         missing: w
             .missing
             .as_ref()
-            .map(|m| m.path.clone())
+            .map(eval::Missing::path)
             .unwrap_or_default(),
         diagnostic_message: "",
         diagnostic_kind: "",
@@ -564,7 +601,7 @@ fn finding(
     let mut message = policy.message.render(&vars);
     if let Some(m) = &w.missing {
         if !policy.message.mentions_missing() {
-            message = format!("{} ({})", message.trim_end_matches('.'), m.note);
+            message = format!("{} ({})", message.trim_end_matches('.'), m.note());
         }
     }
     Finding {
@@ -681,6 +718,7 @@ fn diagnostic_finding(
     let ctx = Ctx {
         resource,
         pod: None,
+        containers: None,
         container: None,
         target: at.clone(),
         current: at,

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use kubeward_yaml::{Node, Value};
 use serde_json::Value as Json;
 
-use crate::model::{ContainerView, Effective, Located, PodSpecView, Resource};
+use crate::model::{ContainerKind, ContainerView, Effective, Located, PodSpecView, Resource};
 use crate::policy::compile::{Check, CmpOp, Cond, Op, Operand, Policy, Subject, Version};
 use crate::policy::path::{render, Path, Root, Seg};
 use crate::policy::JsonTypeDef;
@@ -119,6 +119,9 @@ impl<'a> World<'a> {
 pub(crate) struct Ctx<'c, 'a> {
     pub resource: &'a Resource,
     pub pod: Option<&'c PodSpecView<'a>>,
+    /// The pod's containers when the caller has them (`$containers` collects them
+    /// otherwise).
+    pub containers: Option<&'c [ContainerView<'a>]>,
     pub container: Option<&'c ContainerView<'a>>,
     /// The target node (container item, pod spec, resource root...).
     pub target: Located<'a>,
@@ -144,6 +147,7 @@ impl<'c, 'a> Ctx<'c, 'a> {
         Ctx {
             resource,
             pod,
+            containers: None,
             container: None,
             target: root.clone(),
             current: root,
@@ -157,6 +161,7 @@ impl<'c, 'a> Ctx<'c, 'a> {
         Ctx {
             resource: self.resource,
             pod: self.pod,
+            containers: self.containers,
             container: self.container,
             target: self.target.clone(),
             current,
@@ -167,13 +172,36 @@ impl<'c, 'a> Ctx<'c, 'a> {
     }
 }
 
-/// A field that is not set.
+/// A field that is not set: its path (from the node the path started at, such as
+/// `securityContext.runAsNonRoot`) and a sentence saying what is missing, both rendered
+/// only when a finding shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Missing {
-    /// The missing path, from the node the path started at (`securityContext.runAsNonRoot`).
-    pub path: String,
-    /// A sentence saying what is missing.
-    pub note: String,
+pub(crate) enum Missing<'p> {
+    /// Steps of a policy's path.
+    Steps(&'p [Seg]),
+    /// Steps made up while evaluating (the pod metadata's keys, then the path's).
+    Owned(Vec<Seg>),
+    /// A field with a sentence of its own (effective security context).
+    Text { path: String, note: String },
+}
+
+impl Missing<'_> {
+    /// The missing path.
+    pub(crate) fn path(&self) -> String {
+        match self {
+            Missing::Steps(segs) => render(segs),
+            Missing::Owned(segs) => render(segs),
+            Missing::Text { path, .. } => path.clone(),
+        }
+    }
+
+    /// What is missing, as a sentence.
+    pub(crate) fn note(&self) -> String {
+        match self {
+            Missing::Text { note, .. } => note.clone(),
+            _ => format!("`{}` is not set", self.path()),
+        }
+    }
 }
 
 /// The value a witness shows.
@@ -186,45 +214,50 @@ pub(crate) enum Shown<'a> {
 
 /// A node that explains an outcome.
 #[derive(Debug, Clone)]
-pub(crate) struct Witness<'a> {
+pub(crate) struct Witness<'a, 'p> {
     /// The node to blame (for a missing field: its nearest existing parent).
     pub at: Located<'a>,
     pub value: Shown<'a>,
-    pub missing: Option<Missing>,
+    pub missing: Option<Missing<'p>>,
+    /// The container it was found in by a quantifier over `$containers` (list, index).
+    pub container: Option<(ContainerKind, usize)>,
 }
 
 /// What a path leads to.
-enum Resolved<'a> {
+enum Resolved<'a, 'p> {
     Node(Located<'a>),
     /// A value that is not a node of the document (a default, an implied value, a key).
     Value {
         value: Json,
         at: Located<'a>,
-        missing: Option<Missing>,
+        missing: Option<Missing<'p>>,
     },
     Missing {
         at: Located<'a>,
-        missing: Missing,
+        missing: Missing<'p>,
     },
 }
 
-impl<'a> Resolved<'a> {
-    fn witness(self) -> Witness<'a> {
+impl<'a, 'p> Resolved<'a, 'p> {
+    fn witness(self) -> Witness<'a, 'p> {
         match self {
             Resolved::Node(at) => Witness {
                 value: Shown::Node(at.node),
                 at,
                 missing: None,
+                container: None,
             },
             Resolved::Value { value, at, missing } => Witness {
                 at,
                 value: Shown::Json(value),
                 missing,
+                container: None,
             },
             Resolved::Missing { at, missing } => Witness {
                 at,
                 value: Shown::Unset,
                 missing: Some(missing),
+                container: None,
             },
         }
     }
@@ -246,37 +279,66 @@ impl<'a> Resolved<'a> {
     }
 }
 
-fn missing<'a>(at: Located<'a>, segs: &[Seg]) -> Resolved<'a> {
-    let path = render(segs);
+fn missing<'a, 'p>(at: Located<'a>, segs: &'p [Seg]) -> Resolved<'a, 'p> {
     Resolved::Missing {
         at,
-        missing: Missing {
-            note: format!("`{path}` is not set"),
-            path,
-        },
+        missing: Missing::Steps(segs),
     }
 }
 
-/// Follows `segs` from `start` (`null` counts as unset, as Kubernetes reads it).
-fn descend<'a>(start: Located<'a>, segs: &[Seg]) -> Resolved<'a> {
-    let mut at = start;
+/// Follows `segs` from `start` (`null` counts as unset, as Kubernetes reads it). The
+/// pointer of the node reached grows in one string.
+fn descend<'a, 'p>(start: Located<'a>, segs: &'p [Seg]) -> Resolved<'a, 'p> {
+    let Located {
+        mut node,
+        mut key_span,
+        mut pointer,
+    } = start;
+    let mut complete = true;
     for seg in segs {
-        let next = match (&at.node.value, seg) {
-            (Value::Map(_), Seg::Key(k)) => at.field(k),
-            (Value::Map(_), Seg::Index(n)) => at.field(&n.to_string()),
-            (Value::Seq(_), Seg::Index(n)) => at.item(*n),
-            (Value::Seq(_), Seg::Key(k)) => k.parse().ok().and_then(|n| at.item(n)),
+        let step = match (&node.value, seg) {
+            (Value::Map(m), Seg::Key(k)) => m.entry(k).map(|e| (&e.value, Some(e.key_span), None)),
+            (Value::Map(m), Seg::Index(n)) => m
+                .entry(&n.to_string())
+                .map(|e| (&e.value, Some(e.key_span), None)),
+            (Value::Seq(items), Seg::Index(n)) => items.get(*n).map(|v| (v, None, Some(*n))),
+            (Value::Seq(items), Seg::Key(k)) => k
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| items.get(n).map(|v| (v, None, Some(n)))),
             _ => None,
         };
-        match next {
-            Some(n) => at = n,
-            None => return missing(at, segs),
+        match step {
+            Some((next, span, index)) if !next.is_null() => {
+                match (index, seg) {
+                    (Some(n), _) => crate::model::push_pointer_index(&mut pointer, n),
+                    (None, Seg::Key(k)) => crate::model::push_pointer_token(&mut pointer, k),
+                    (None, Seg::Index(n)) => {
+                        crate::model::push_pointer_token(&mut pointer, &n.to_string());
+                    }
+                }
+                node = next;
+                key_span = span;
+            }
+            _ => {
+                complete = false;
+                break;
+            }
         }
     }
-    Resolved::Node(at)
+    let at = Located {
+        node,
+        key_span,
+        pointer,
+    };
+    if complete {
+        Resolved::Node(at)
+    } else {
+        missing(at, segs)
+    }
 }
 
-fn resolve<'a>(ctx: &Ctx<'_, 'a>, path: &Path) -> Resolved<'a> {
+fn resolve<'a, 'p>(ctx: &Ctx<'_, 'a>, path: &'p Path) -> Resolved<'a, 'p> {
     let mut c = ctx;
     for _ in 0..path.hops {
         match c.outer {
@@ -299,7 +361,10 @@ fn resolve<'a>(ctx: &Ctx<'_, 'a>, path: &Path) -> Resolved<'a> {
                     let mut segs: Vec<Seg> =
                         keys.iter().map(|k| Seg::Key((*k).to_string())).collect();
                     segs.extend(path.segs.iter().cloned());
-                    return missing(parent, &segs);
+                    return Resolved::Missing {
+                        at: parent,
+                        missing: Missing::Owned(segs),
+                    };
                 }
             },
             None => return missing(Located::root(c.resource), &path.segs),
@@ -308,6 +373,8 @@ fn resolve<'a>(ctx: &Ctx<'_, 'a>, path: &Path) -> Resolved<'a> {
             Some(cv) => cv.item.clone(),
             None => return missing(c.target.clone(), &path.segs),
         },
+        // Only the list of a quantifier (see `quantify`); the compiler rejects it elsewhere.
+        Root::Containers => return missing(c.target.clone(), &path.segs),
         Root::Key => {
             return match c.key {
                 Some(k) => Resolved::Value {
@@ -323,7 +390,7 @@ fn resolve<'a>(ctx: &Ctx<'_, 'a>, path: &Path) -> Resolved<'a> {
     descend(start, &path.segs)
 }
 
-fn effective<'a>(c: &Ctx<'_, 'a>, segs: &[Seg]) -> Resolved<'a> {
+fn effective<'a, 'p>(c: &Ctx<'_, 'a>, segs: &'p [Seg]) -> Resolved<'a, 'p> {
     let Some(cv) = c.container else {
         return missing(c.target.clone(), segs);
     };
@@ -362,7 +429,7 @@ fn effective<'a>(c: &Ctx<'_, 'a>, segs: &[Seg]) -> Resolved<'a> {
             Resolved::Value {
                 value,
                 at: parent,
-                missing: Some(Missing {
+                missing: Some(Missing::Text {
                     path: missing,
                     note,
                 }),
@@ -611,14 +678,55 @@ fn label_selector_selects(selector: V<'_>, labels: V<'_>) -> bool {
     true
 }
 
-fn test(subject: V<'_>, exists: bool, op: &Op, ctx: &Ctx<'_, '_>) -> bool {
+/// The text of a scalar part of `concat` (strings as they are, numbers and booleans as
+/// JSON writes them).
+fn scalar_text(v: V<'_>) -> Option<String> {
+    if let Some(s) = v.as_str() {
+        return Some(s.to_string());
+    }
+    if let Some(n) = v.as_num() {
+        return Some(match n {
+            Num::I(i) => i.to_string(),
+            Num::F(f) => f.to_string(),
+        });
+    }
+    v.as_bool().map(|b| b.to_string())
+}
+
+/// `concat`: the parts joined, or `None` when a part is absent or not a scalar. Paths
+/// resolve in `ctx` (absent without one).
+fn concat(parts: &[Operand], ctx: Option<&Ctx<'_, '_>>) -> Option<String> {
+    let mut out = String::new();
+    for part in parts {
+        let text = match part {
+            Operand::Value(v) => scalar_text(V::J(v)),
+            Operand::Path(p) => {
+                let r = resolve(ctx?, p);
+                scalar_text(r.value())
+            }
+            Operand::Concat(inner) => concat(inner, ctx),
+        }?;
+        out.push_str(&text);
+    }
+    Some(out)
+}
+
+/// Applies `op` to `subject`; path operands resolve in `ctx` (absent without one).
+fn test(subject: V<'_>, exists: bool, op: &Op, ctx: Option<&Ctx<'_, '_>>) -> bool {
     let with = |operand: &Operand, f: &dyn Fn(V<'_>) -> bool| -> bool {
         match operand {
             Operand::Value(v) => f(V::J(v)),
-            Operand::Path(p) => {
-                let r = resolve(ctx, p);
-                f(r.value())
-            }
+            Operand::Path(p) => match ctx {
+                Some(ctx) => {
+                    let r = resolve(ctx, p);
+                    f(r.value())
+                }
+                None => f(V::Null),
+            },
+            Operand::Concat(parts) => match concat(parts, ctx) {
+                Some(text) => f(V::J(&Json::String(text))),
+                None => f(V::Null),
+            },
         }
     };
     match op {
@@ -673,12 +781,12 @@ fn compare_version(subject: V<'_>, cmp: CmpOp, v: Version) -> bool {
 }
 
 /// A truth value and the nodes that explain it.
-pub(crate) struct Outcome<'a> {
+pub(crate) struct Outcome<'a, 'p> {
     pub holds: bool,
-    pub witnesses: Vec<Witness<'a>>,
+    pub witnesses: Vec<Witness<'a, 'p>>,
 }
 
-fn outcome(holds: bool, witnesses: Vec<Witness<'_>>) -> Outcome<'_> {
+fn outcome<'a, 'p>(holds: bool, witnesses: Vec<Witness<'a, 'p>>) -> Outcome<'a, 'p> {
     Outcome { holds, witnesses }
 }
 
@@ -698,10 +806,10 @@ fn items<'a>(at: &Located<'a>) -> Vec<(Located<'a>, Option<&'a str>)> {
 }
 
 /// Evaluates `cond` (nesting is bounded when policies compile).
-pub(crate) fn eval<'a>(ctx: &Ctx<'_, 'a>, cond: &Cond) -> Outcome<'a> {
+pub(crate) fn eval<'a, 'p>(ctx: &Ctx<'_, 'a>, cond: &'p Cond) -> Outcome<'a, 'p> {
     match cond {
         Cond::All(children) => {
-            let mut first_ws: Vec<Witness<'a>> = Vec::new();
+            let mut first_ws: Vec<Witness<'a, 'p>> = Vec::new();
             for child in children {
                 let o = eval(ctx, child);
                 if !o.holds {
@@ -714,7 +822,7 @@ pub(crate) fn eval<'a>(ctx: &Ctx<'_, 'a>, cond: &Cond) -> Outcome<'a> {
             outcome(true, first_ws)
         }
         Cond::Any(children) => {
-            let mut first_ws: Vec<Witness<'a>> = Vec::new();
+            let mut first_ws: Vec<Witness<'a, 'p>> = Vec::new();
             for child in children {
                 let o = eval(ctx, child);
                 if o.holds {
@@ -725,6 +833,29 @@ pub(crate) fn eval<'a>(ctx: &Ctx<'_, 'a>, cond: &Cond) -> Outcome<'a> {
                 }
             }
             outcome(false, first_ws)
+        }
+        Cond::Union(children) => {
+            let mut holding: Vec<Witness<'a, 'p>> = Vec::new();
+            let mut any = false;
+            let mut first_ws: Vec<Witness<'a, 'p>> = Vec::new();
+            for child in children {
+                let o = eval(ctx, child);
+                if o.holds {
+                    any = true;
+                    if o.witnesses.is_empty() {
+                        holding.push(Resolved::Node(ctx.current.clone()).witness());
+                    } else {
+                        holding.extend(o.witnesses);
+                    }
+                } else if first_ws.is_empty() {
+                    first_ws = o.witnesses;
+                }
+            }
+            if any {
+                outcome(true, holding)
+            } else {
+                outcome(false, first_ws)
+            }
         }
         Cond::Not(inner) => {
             let o = eval(ctx, inner);
@@ -758,10 +889,10 @@ pub(crate) fn eval<'a>(ctx: &Ctx<'_, 'a>, cond: &Cond) -> Outcome<'a> {
             outcome(false, Vec::new())
         }
         Cond::Test { subject, op } => match subject {
-            Subject::Value(v) => outcome(test(V::J(v), !v.is_null(), op, ctx), Vec::new()),
+            Subject::Value(v) => outcome(test(V::J(v), !v.is_null(), op, Some(ctx)), Vec::new()),
             Subject::Path(p) => {
                 let r = resolve(ctx, p);
-                let holds = test(r.value(), r.exists(), op, ctx);
+                let holds = test(r.value(), r.exists(), op, Some(ctx));
                 outcome(holds, vec![r.witness()])
             }
         },
@@ -769,9 +900,12 @@ pub(crate) fn eval<'a>(ctx: &Ctx<'_, 'a>, cond: &Cond) -> Outcome<'a> {
 }
 
 /// A relation's `where` that requires `$self.<selector> mapSelects <candidate path>` can
-/// only hold for candidates holding one of the selector's pairs: returns those (sorted),
-/// from an index, instead of evaluating the condition on every resource of the scan.
-/// `None` when the condition has no such conjunct (every candidate is then evaluated).
+/// only hold for candidates holding one of the selector's pairs; one that requires
+/// `<candidate selector> mapSelects $self.<labels>` only for candidates whose selector has
+/// one of the labels (a selector selects nothing when empty). Returns those candidates
+/// (sorted), from an index, instead of evaluating the condition on every resource of the
+/// scan. `None` when the condition has no such conjunct (every candidate is then
+/// evaluated).
 fn selected_by_map(ctx: &Ctx<'_, '_>, cond: &Cond) -> Option<Vec<usize>> {
     let conjuncts: &[Cond] = match cond {
         Cond::All(children) => children,
@@ -808,18 +942,113 @@ fn selected_by_map(ctx: &Ctx<'_, '_>, cond: &Cond) -> Option<Vec<usize>> {
                 .unwrap_or_default();
             Some(list)
         }
+        Cond::Test {
+            subject: Subject::Path(selector),
+            op: Op::MapSelects(Operand::Path(labels)),
+        } if selector.hops == 0 && labels.hops == 1 => {
+            let own = Path {
+                hops: 0,
+                root: labels.root,
+                segs: labels.segs.clone(),
+            };
+            let resolved = resolve(ctx, &own);
+            let Some(pairs) = resolved.value().entries() else {
+                return Some(Vec::new());
+            };
+            let index = ctx.world.pairs_at(selector);
+            let mut list: Vec<usize> = pairs
+                .iter()
+                .filter_map(|(k, v)| {
+                    v.as_str()
+                        .and_then(|v| index.get(&((*k).to_string(), v.to_string())))
+                })
+                .flatten()
+                .copied()
+                .collect();
+            list.sort_unstable();
+            list.dedup();
+            Some(list)
+        }
         _ => None,
     })
 }
 
+/// Whether a condition on parameters only holds (see
+/// [`crate::policy::compile::on_parameters_only`]; anything else counts as not holding).
+pub(crate) fn holds_on_parameters(cond: &Cond) -> bool {
+    match cond {
+        Cond::All(c) => c.iter().all(holds_on_parameters),
+        Cond::Any(c) | Cond::Union(c) => c.iter().any(holds_on_parameters),
+        Cond::Not(c) => !holds_on_parameters(c),
+        Cond::Test {
+            subject: Subject::Value(v),
+            op,
+        } => test(V::J(v), !v.is_null(), op, None),
+        Cond::Test { .. } | Cond::Some { .. } | Cond::Every { .. } | Cond::Related { .. } => false,
+    }
+}
+
+/// `some`/`every` over `$containers`: each container of the pod, with `$container` bound.
+fn quantify_containers<'a, 'p>(ctx: &Ctx<'_, 'a>, cond: &'p Cond, every: bool) -> Outcome<'a, 'p> {
+    let collected;
+    let containers: &[ContainerView<'a>] = match ctx.containers {
+        Some(c) => c,
+        None => {
+            collected = ctx.pod.map(PodSpecView::containers).unwrap_or_default();
+            &collected
+        }
+    };
+    let mut deciding: Vec<Witness<'a, 'p>> = Vec::new();
+    for cv in containers {
+        let item = Ctx {
+            resource: ctx.resource,
+            pod: ctx.pod,
+            containers: Some(containers),
+            container: Some(cv),
+            target: ctx.target.clone(),
+            current: cv.item.clone(),
+            key: None,
+            outer: ctx.outer,
+            world: ctx.world,
+        };
+        let o = eval(&item, cond);
+        if o.holds != every {
+            let mut ws = o.witnesses;
+            if ws.is_empty() {
+                ws.push(Resolved::Node(cv.item.clone()).witness());
+            }
+            for mut w in ws {
+                w.container.get_or_insert((cv.kind, cv.index));
+                deciding.push(w);
+            }
+        }
+    }
+    if deciding.is_empty() {
+        let spec = ctx
+            .pod
+            .map_or_else(|| ctx.target.clone(), |p| p.spec.clone());
+        outcome(every, vec![Resolved::Node(spec).witness()])
+    } else {
+        outcome(!every, deciding)
+    }
+}
+
 /// `some` (`every == false`) or `every`: the witnesses are those of the items that decide.
-fn quantify<'a>(ctx: &Ctx<'_, 'a>, list: &Path, cond: &Cond, every: bool) -> Outcome<'a> {
+fn quantify<'a, 'p>(
+    ctx: &Ctx<'_, 'a>,
+    list: &'p Path,
+    cond: &'p Cond,
+    every: bool,
+) -> Outcome<'a, 'p> {
+    if list.root == Root::Containers {
+        return quantify_containers(ctx, cond, every);
+    }
     let resolved = resolve(ctx, list);
     let members = match &resolved {
         Resolved::Node(at) => items(at),
         _ => Vec::new(),
     };
-    let mut deciding: Vec<Witness<'a>> = Vec::new();
+    let mut deciding: Vec<Witness<'a, 'p>> = Vec::new();
     for (item, key) in members {
         let o = eval(&ctx.with_current(item.clone(), key), cond);
         // `some` is decided by items that hold, `every` by items that do not.
@@ -840,7 +1069,7 @@ fn quantify<'a>(ctx: &Ctx<'_, 'a>, list: &Path, cond: &Cond, every: bool) -> Out
 }
 
 /// The findings' witnesses for one target: empty when the policy holds.
-pub(crate) fn check<'a>(ctx: &Ctx<'_, 'a>, policy: &Policy) -> Vec<Witness<'a>> {
+pub(crate) fn check<'a, 'p>(ctx: &Ctx<'_, 'a>, policy: &'p Policy) -> Vec<Witness<'a, 'p>> {
     if let Some(when) = &policy.when {
         if !eval(ctx, when).holds {
             return Vec::new();
@@ -865,7 +1094,7 @@ pub(crate) fn check<'a>(ctx: &Ctx<'_, 'a>, policy: &Policy) -> Vec<Witness<'a>> 
     if witnesses.is_empty() {
         return vec![Resolved::Node(ctx.target.clone()).witness()];
     }
-    let mut out: Vec<Witness<'a>> = Vec::new();
+    let mut out: Vec<Witness<'a, 'p>> = Vec::new();
     for w in witnesses {
         let dup = out
             .iter()

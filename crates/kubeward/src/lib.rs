@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod config;
+pub mod docs;
 mod engine;
 mod eval;
 mod model;

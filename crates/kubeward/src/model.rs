@@ -189,7 +189,41 @@ pub(crate) fn is_object(node: &Node) -> bool {
 /// Escapes one JSON pointer token (RFC 6901).
 #[must_use]
 pub(crate) fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(token.len());
+    push_token(&mut out, token);
+    out
+}
+
+/// Appends the escaped `token` (RFC 6901) to a JSON pointer.
+fn push_token(out: &mut String, token: &str) {
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Appends `/` and the escaped `token` to a JSON pointer.
+pub(crate) fn push_pointer_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    push_token(pointer, token);
+}
+
+/// Appends `/` and a list index to a JSON pointer.
+pub(crate) fn push_pointer_index(pointer: &mut String, index: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(pointer, "/{index}");
+}
+
+/// `pointer` followed by the escaped `token`, in one allocation.
+fn child_pointer(pointer: &str, token: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    push_token(&mut out, token);
+    out
 }
 
 /// A node of a resource and where it sits in it.
@@ -236,7 +270,7 @@ impl<'a> Located<'a> {
         Some(Located {
             node: &entry.value,
             key_span: Some(entry.key_span),
-            pointer: format!("{}/{}", self.pointer, escape_token(key)),
+            pointer: child_pointer(&self.pointer, key),
         })
     }
 

@@ -701,6 +701,22 @@ fn selectors() {
             .collect();
         assert_eq!(f.len(), n, "selector: {selector}");
     }
+    // The other way round: the candidate's selector selects the target's labels (an index
+    // narrows the candidates to Services whose selector shares a label with the pod).
+    let reached = "  require:\n    related:\n      kinds: [Service]\n      where: {path: spec.selector, mapSelects: {path: $self.$podMeta.labels}}";
+    let e = engine(&policy("podSpec", reached, "")).unwrap();
+    for (selector, n) in [
+        ("{app: web}", 0),
+        ("{app: web, tier: front}", 0),
+        ("{app: web, tier: back}", 1),
+        ("{}", 1),
+        ("{tier: front, replicas: 1}", 1),
+    ] {
+        let docs = format!("apiVersion: v1\nkind: Service\nmetadata: {{name: s}}\nspec:\n  selector: {selector}\n---\n{pod}");
+        assert_eq!(e.evaluate(&scan(&docs)).len(), n, "selector: {selector}");
+    }
+    let unlabeled = "apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec: {containers: [{name: a, image: b}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: {app: web}}\n";
+    assert_eq!(e.evaluate(&scan(unlabeled)).len(), 1);
 }
 
 #[test]
@@ -791,4 +807,232 @@ fn load_errors_have_locations_and_say_what_was_expected() {
     .unwrap_err();
     assert!(errs[0].message.contains("unknown placeholder"), "{errs:?}");
     assert_eq!(errs[0].line, 7);
+}
+
+/// A pod with an init container, a container and an ephemeral container.
+const THREE_CONTAINERS: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations:
+    container.seccomp.security.alpha.kubernetes.io/app: unconfined
+    container.seccomp.security.alpha.kubernetes.io/gone: unconfined
+spec:
+  securityContext: {runAsUser: 0}
+  initContainers:
+    - {name: init, image: busybox, securityContext: {runAsUser: 0}}
+  containers:
+    - {name: app, image: nginx, securityContext: {runAsUser: 1000}}
+  ephemeralContainers:
+    - {name: debug, image: busybox, securityContext: {runAsUser: 0}}
+";
+
+#[test]
+fn union_reports_every_holding_condition() {
+    let union = "  deny:\n    union:\n      - {path: securityContext.runAsUser, equals: 0}\n      - {path: hostNetwork, equals: true}\n      - {path: 'initContainers[0].securityContext.runAsUser', equals: 0}";
+    let f = run("podSpec", union, THREE_CONTAINERS);
+    let paths: Vec<&str> = f.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/spec/securityContext/runAsUser",
+            "/spec/initContainers/0/securityContext/runAsUser"
+        ],
+        "one finding per holding condition (in file order)"
+    );
+    // `any` keeps the first holding condition's witnesses.
+    let any = union.replace("union:", "any:");
+    assert_eq!(count("podSpec", &any, THREE_CONTAINERS), 1);
+    let none = "  deny:\n    union:\n      - {path: hostNetwork, equals: true}\n      - {path: hostPID, equals: true}";
+    assert_eq!(count("podSpec", none, THREE_CONTAINERS), 0);
+    // `require` fails when none holds.
+    assert_eq!(
+        count(
+            "podSpec",
+            &none.replace("deny", "require"),
+            THREE_CONTAINERS
+        ),
+        1
+    );
+}
+
+#[test]
+fn containers_quantifier_visits_every_container_with_its_context() {
+    let rule =
+        "  deny:\n    some: $containers\n    where: {path: securityContext.runAsUser, equals: 0}";
+    let f = run("podSpec", rule, THREE_CONTAINERS);
+    let got: Vec<(&str, Option<&str>)> = f
+        .iter()
+        .map(|f| (f.path.as_str(), f.container.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "/spec/initContainers/0/securityContext/runAsUser",
+                Some("init")
+            ),
+            (
+                "/spec/ephemeralContainers/0/securityContext/runAsUser",
+                Some("debug")
+            )
+        ],
+        "init, regular and ephemeral containers; findings name the container"
+    );
+    // `effective.` and `$container` inside: the container's value, else the pod's.
+    let effective = "  deny:\n    some: $containers\n    where:\n      all:\n        - {path: effective.runAsUser, equals: 0}\n        - {path: $container.name, notEquals: debug}";
+    let f = run("podSpec", effective, THREE_CONTAINERS);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        f[0].path,
+        "/spec/initContainers/0/securityContext/runAsUser"
+    );
+    // `every`: each failing container is a witness.
+    let every =
+        "  require:\n    every: $containers\n    where: {path: securityContext.runAsUser, gt: 0}";
+    assert_eq!(count("podSpec", every, THREE_CONTAINERS), 2);
+    // From the container view: the other containers of the pod.
+    let siblings = "  deny:\n    some: $containers\n    where: {path: name, equals: debug}";
+    assert_eq!(count("container", siblings, THREE_CONTAINERS), 3);
+    // No container: `some` is false, `every` true.
+    let empty = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {}\n";
+    assert_eq!(count("podSpec", rule, empty), 0);
+    assert_eq!(count("podSpec", every, empty), 0);
+}
+
+#[test]
+fn concat_builds_strings_from_paths() {
+    // The seccomp annotation of each container, by its name.
+    let rule = "  deny:\n    some: $containers\n    where:\n      some: $podMeta.annotations\n      where:\n        all:\n          - {path: $key, equals: {concat: [container.seccomp.security.alpha.kubernetes.io/, {path: $container.name}]}}\n          - {equals: unconfined}";
+    let f = run("podSpec", rule, THREE_CONTAINERS);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        f[0].path,
+        "/metadata/annotations/container.seccomp.security.alpha.kubernetes.io~1app"
+    );
+    assert_eq!(f[0].container.as_deref(), Some("app"));
+    // Numbers join as written; an absent part makes the whole operand absent.
+    let m = pod_with("securityContext: {runAsUser: 1000}");
+    let num = "  deny: {path: name, equals: {concat: [app, {path: securityContext.runAsUser}]}}";
+    assert_eq!(
+        count(
+            "container",
+            num,
+            &pod_with("securityContext: {runAsUser: 1000}")
+        ),
+        0
+    );
+    let m2 = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: app1000, image: nginx, securityContext: {runAsUser: 1000}}\n";
+    assert_eq!(count("container", num, m2), 1);
+    let absent =
+        "  deny: {path: name, notEquals: {concat: [app, {path: securityContext.runAsGroup}]}}";
+    assert_eq!(
+        count("container", absent, &m),
+        1,
+        "an absent part: nothing equals it"
+    );
+}
+
+#[test]
+fn new_constructs_are_checked_when_policies_load() {
+    let error = |view: &str, rule: &str, extra: &str| -> String {
+        match engine(&policy(view, rule, extra)) {
+            Ok(_) => panic!("accepted: {rule}"),
+            Err(e) => e
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    };
+    let e = error(
+        "resource",
+        "  deny:\n    some: $containers\n    where: {exists: true}",
+        "",
+    );
+    assert!(
+        e.contains("`$containers` needs the podSpec or container view"),
+        "{e}"
+    );
+    let e = error("podSpec", "  deny: {path: $containers, exists: true}", "");
+    assert!(e.contains("only the list of `some`/`every`"), "{e}");
+    let e = error("podSpec", "  deny: {path: $container.name, equals: a}", "");
+    assert!(
+        e.contains("`$container` needs the container view or a quantifier over `$containers`"),
+        "{e}"
+    );
+    let e = error(
+        "podSpec",
+        "  deny: {path: hostPID, equals: {concat: []}}",
+        "",
+    );
+    assert!(e.contains("`concat` takes a list"), "{e}");
+    let e = error(
+        "podSpec",
+        "  deny: {path: hostPID, equals: {concat: [a, [b]]}}",
+        "",
+    );
+    assert!(e.contains("`concat` joins strings and numbers"), "{e}");
+    let e = error("podSpec", "  deny:\n    union: []", "");
+    assert!(e.contains("empty list of conditions"), "{e}");
+    let e = error(
+        "podSpec",
+        "  deny: {path: hostPID, equals: true}",
+        "overrides:\n  - policy: KW-SEC-009\n    when: {path: hostPID, equals: true}\n",
+    );
+    assert!(e.contains("`overrides.when` tests parameters only"), "{e}");
+    let e = error(
+        "podSpec",
+        "  deny: {path: hostPID, equals: true}",
+        "overrides:\n  - {policy: 'not an id'}\n",
+    );
+    assert!(e.contains("invalid policy id"), "{e}");
+}
+
+#[test]
+fn overrides_replace_loaded_policies_while_their_condition_holds() {
+    let replacing = |when: &str| {
+        format!(
+            "id: T-2\ntitle: strict\nseverity: low\ncategory: test\ndocs: {{why: w, fix: f}}\n\
+             parameters: {{pssVersion: {{default: latest}}}}\n\
+             target: {{view: podSpec}}\nmessage: m\n\
+             overrides: [{{policy: T-1{when}}}]\n\
+             rule:\n  deny: {{path: hostPID, equals: true}}\n"
+        )
+    };
+    let replaced = policy("podSpec", "  deny: {path: hostIPC, equals: true}", "");
+    let m = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostIPC: true\n  hostPID: true\n  containers: [{name: a, image: b}]\n";
+    let ids = |when: &str, version: Option<&str>| -> (Vec<String>, Vec<String>) {
+        let e = Engine::new(EngineOptions {
+            packs: vec!["none".to_string()],
+            policy_files: vec![
+                ("t1.yaml".to_string(), replaced.clone()),
+                ("t2.yaml".to_string(), replacing(when)),
+            ],
+            pss_version: version.map(str::to_string),
+            ..EngineOptions::default()
+        })
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+        let file = load("m.yaml", m.as_bytes(), 0);
+        let found = e
+            .evaluate(&Scan { files: vec![file] })
+            .into_iter()
+            .map(|f| f.policy)
+            .collect();
+        (found, e.overridden())
+    };
+    assert_eq!(
+        ids("", None),
+        (vec!["T-2".to_string()], vec!["T-1".to_string()])
+    );
+    let gated = ", when: {param: pssVersion, versionGe: v1.22}";
+    assert_eq!(ids(gated, Some("v1.22")).0, ["T-2"]);
+    assert_eq!(ids(gated, Some("latest")).0, ["T-2"]);
+    let (found, overridden) = ids(gated, Some("v1.21"));
+    assert_eq!(found, ["T-1", "T-2"]);
+    assert!(overridden.is_empty());
+    // The replaced policy still runs its own examples and is still listed.
+    let e = engine(&replaced).unwrap();
+    assert_eq!(e.rules().len(), 1);
 }

@@ -36,6 +36,14 @@ pub(crate) struct Policy {
     pub blame: Option<Path>,
     pub message: Template,
     pub examples: Vec<Example>,
+    pub overrides: Vec<Override>,
+}
+
+/// A policy another one replaces while `when` (a condition on parameters) holds.
+#[derive(Debug, Clone)]
+pub(crate) struct Override {
+    pub policy: String,
+    pub when: Option<Cond>,
 }
 
 /// What to evaluate.
@@ -60,6 +68,7 @@ pub(crate) enum Check {
 pub(crate) enum Cond {
     All(Vec<Cond>),
     Any(Vec<Cond>),
+    Union(Vec<Cond>),
     Not(Box<Cond>),
     Some {
         list: Path,
@@ -93,6 +102,8 @@ pub(crate) enum Subject {
 pub(crate) enum Operand {
     Value(Json),
     Path(Path),
+    /// A string joined from the parts (absent when a part is absent or not a scalar).
+    Concat(Vec<Operand>),
 }
 
 /// Ordering comparisons.
@@ -188,6 +199,11 @@ struct Frame {
     candidate: bool,
     /// Inside `some`/`every`: the current node is an item.
     quantifier: bool,
+    /// `$container` (and `effective.` from it) is bound: the container view, or inside a
+    /// quantifier over `$containers`.
+    container: bool,
+    /// The current node is that container (so `effective.x` needs no `$container.`).
+    current_container: bool,
 }
 
 struct Cx<'a> {
@@ -334,6 +350,8 @@ pub(crate) fn compile(
         view: def.target.view,
         candidate: false,
         quantifier: false,
+        container: def.target.view == ViewDef::Container,
+        current_container: def.target.view == ViewDef::Container,
     };
     let when = def
         .rule
@@ -355,6 +373,37 @@ pub(crate) fn compile(
             None
         }
     };
+    let mut overrides = Vec::new();
+    for o in &def.overrides {
+        if !valid_id(&o.policy.value) {
+            cx.err(
+                o.policy.referenced,
+                format!("`overrides`: invalid policy id `{}`", o.policy.value),
+            );
+            continue;
+        }
+        let when = match &o.when {
+            None => None,
+            Some(w) => {
+                let Some(cond) = compile_cond(&mut cx, w, &[frame], 0) else {
+                    continue;
+                };
+                if !on_parameters_only(&cond) {
+                    cx.err(
+                        w.referenced,
+                        "`overrides.when` tests parameters only (`{param: pssVersion, versionGe: v1.22}`): \
+                         which policies run cannot depend on a resource",
+                    );
+                    continue;
+                }
+                Some(cond)
+            }
+        };
+        overrides.push(Override {
+            policy: o.policy.value.clone(),
+            when,
+        });
+    }
     let blame = def
         .rule
         .blame
@@ -417,6 +466,7 @@ pub(crate) fn compile(
             blame,
             message,
             examples,
+            overrides,
         }),
         _ => Err(cx.errors),
     }
@@ -525,6 +575,7 @@ fn compile_cond(
     let shapes = [
         ("all", c.all.is_some()),
         ("any", c.any.is_some()),
+        ("union", c.union.is_some()),
         ("not", c.not.is_some()),
         ("some", c.some.is_some()),
         ("every", c.every.is_some()),
@@ -536,7 +587,7 @@ fn compile_cond(
         cx.err(
             loc,
             if present.is_empty() {
-                "empty condition: expected one of all, any, not, some/every + where, related, or a test \
+                "empty condition: expected one of all, any, union, not, some/every + where, related, or a test \
                  (path or param with an operator such as equals)"
                     .to_string()
             } else {
@@ -569,6 +620,9 @@ fn compile_cond(
     if let Some(items) = &c.any {
         return list(cx, items).map(Cond::Any);
     }
+    if let Some(items) = &c.union {
+        return list(cx, items).map(Cond::Union);
+    }
     if let Some(inner) = &c.not {
         return compile_cond(cx, inner, frames, depth + 1).map(|c| Cond::Not(Box::new(c)));
     }
@@ -580,10 +634,17 @@ fn compile_cond(
             );
             return None;
         };
-        let list = compile_path(cx, &list_path.value, list_path.referenced, frames);
+        let over_containers = list_path.value.trim() == "$containers";
+        let list = if over_containers {
+            containers_list(cx, list_path.referenced, frames)
+        } else {
+            compile_path(cx, &list_path.value, list_path.referenced, frames)
+        };
         let mut inner = frames.to_vec();
         if let Some(top) = inner.last_mut() {
             top.quantifier = true;
+            top.container |= over_containers;
+            top.current_container = over_containers;
         }
         let cond = compile_cond(cx, where_, &inner, depth + 1);
         let (list, cond) = (list?, Box::new(cond?));
@@ -599,6 +660,8 @@ fn compile_cond(
             view: ViewDef::Resource,
             candidate: true,
             quantifier: false,
+            container: false,
+            current_container: false,
         });
         let cond = compile_cond(cx, &rel.where_, &inner, depth + 1)?;
         let kinds: Vec<String> = rel.kinds.iter().map(|k| k.value.clone()).collect();
@@ -804,9 +867,94 @@ fn operand(cx: &mut Cx<'_>, v: &Spanned<Json>, frames: &[Frame]) -> Option<Opera
                 };
                 return compile_path(cx, text, v.referenced, frames).map(Operand::Path);
             }
+            if let Some(parts) = map.get("concat") {
+                let Some(parts) = parts.as_array().filter(|p| !p.is_empty()) else {
+                    cx.err(
+                        v.referenced,
+                        "`concat` takes a list of parts: strings, numbers, `{param: name}`, `{path: p}`",
+                    );
+                    return None;
+                };
+                let mut out = Vec::new();
+                for part in parts {
+                    let spanned = Spanned {
+                        value: part.clone(),
+                        referenced: v.referenced,
+                        defined: v.defined,
+                    };
+                    match operand(cx, &spanned, frames)? {
+                        Operand::Value(lit) if !(lit.is_string() || lit.is_number()) => {
+                            cx.err(
+                                v.referenced,
+                                format!("`concat` joins strings and numbers, not {lit}"),
+                            );
+                            return None;
+                        }
+                        Operand::Concat(_) => {
+                            cx.err(v.referenced, "`concat` inside `concat`: flatten the list");
+                            return None;
+                        }
+                        part => out.push(part),
+                    }
+                }
+                return Some(Operand::Concat(out));
+            }
         }
     }
     Some(Operand::Value(v.value.clone()))
+}
+
+/// Whether `cond` only tests parameters (so it has one value per engine).
+pub(crate) fn on_parameters_only(cond: &Cond) -> bool {
+    let operand_ok = |o: &Operand| match o {
+        Operand::Value(_) => true,
+        Operand::Path(_) => false,
+        Operand::Concat(parts) => parts.iter().all(|p| matches!(p, Operand::Value(_))),
+    };
+    match cond {
+        Cond::All(c) | Cond::Any(c) | Cond::Union(c) => c.iter().all(on_parameters_only),
+        Cond::Not(c) => on_parameters_only(c),
+        Cond::Some { .. } | Cond::Every { .. } | Cond::Related { .. } => false,
+        Cond::Test { subject, op } => {
+            matches!(subject, Subject::Value(_))
+                && match op {
+                    Op::Equals(o)
+                    | Op::NotEquals(o)
+                    | Op::In(o)
+                    | Op::NotIn(o)
+                    | Op::Contains(o)
+                    | Op::NotContains(o)
+                    | Op::Cmp(_, o)
+                    | Op::MapSelects(o)
+                    | Op::LabelSelectorSelects(o) => operand_ok(o),
+                    Op::Matches(_)
+                    | Op::NotMatches(_)
+                    | Op::Exists(_)
+                    | Op::Empty(_)
+                    | Op::Type(_)
+                    | Op::Version(..) => true,
+                }
+        }
+    }
+}
+
+/// `$containers` as the list of `some`/`every`: needs a pod.
+fn containers_list(cx: &mut Cx<'_>, loc: Location, frames: &[Frame]) -> Option<Path> {
+    let pod = frames
+        .last()
+        .is_some_and(|f| f.candidate || matches!(f.view, ViewDef::PodSpec | ViewDef::Container));
+    if !pod {
+        cx.err(
+            loc,
+            "`$containers` needs the podSpec or container view (or a relation's candidate)",
+        );
+        return None;
+    }
+    Some(Path {
+        hops: 0,
+        root: Root::Containers,
+        segs: Vec::new(),
+    })
 }
 
 fn list_operand(cx: &mut Cx<'_>, v: &Spanned<Json>, frames: &[Frame], op: &str) -> Option<Operand> {
@@ -879,13 +1027,19 @@ fn compile_path(cx: &mut Cx<'_>, text: &str, loc: Location, frames: &[Frame]) ->
         return None;
     };
     let pod = frame.candidate || matches!(frame.view, ViewDef::PodSpec | ViewDef::Container);
-    let container = !frame.candidate && frame.view == ViewDef::Container;
+    let container = frame.container;
     let problem = match p.root {
+        Root::Containers => Some(
+            "`$containers` is only the list of `some`/`every` (`some: $containers`), with nothing after it"
+                .to_string(),
+        ),
         Root::Pod | Root::PodMeta if !pod => Some(format!(
             "`{}` needs the podSpec or container view (or a relation's candidate)",
             p.root.name()
         )),
-        Root::Container if !container => Some("`$container` needs the container view".to_string()),
+        Root::Container if !container => Some(
+            "`$container` needs the container view or a quantifier over `$containers`".to_string(),
+        ),
         Root::Key if !frame.quantifier => {
             Some("`$key` only means something inside `some`/`every` over a map".to_string())
         }
@@ -898,8 +1052,8 @@ fn compile_path(cx: &mut Cx<'_>, text: &str, loc: Location, frames: &[Frame]) ->
         cx.err(loc, format!("`{text}`: {problem}"));
         return None;
     }
-    let effective_here = container
-        && ((p.root == Root::Container) || (p.root == Root::Current && !frame.quantifier));
+    let effective_here = (container && p.root == Root::Container)
+        || (p.root == Root::Current && frame.current_container);
     if effective_here && matches!(p.segs.first(), Some(Seg::Key(k)) if k == "effective") {
         p.segs.remove(0);
         p.root = Root::Effective;

@@ -65,6 +65,24 @@ pub(crate) struct PolicyDef {
     /// Manifests the policy must pass and must fail; the test suite runs them.
     #[serde(default)]
     pub examples: ExamplesDef,
+    /// Policies this one replaces when both are loaded (as a Pod Security restricted check
+    /// replaces a baseline one): while `when` holds, the overridden policy is not evaluated.
+    #[serde(default)]
+    pub overrides: Vec<OverrideDef>,
+}
+
+/// A policy that another one replaces.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct OverrideDef {
+    /// Id of the replaced policy (nothing happens when it is not loaded).
+    #[schemars(with = "String")]
+    pub policy: Spanned<String>,
+    /// Replace it only while this holds; tests on parameters only (version gates such as
+    /// `{param: pssVersion, versionGe: v1.22}`). Default: always.
+    #[serde(default)]
+    #[schemars(with = "Option<CondDef>")]
+    pub when: Option<Spanned<CondDef>>,
 }
 
 /// Documentation of a policy.
@@ -176,9 +194,10 @@ pub(crate) struct RuleDef {
     pub blame: Option<Spanned<String>>,
 }
 
-/// A condition: a combinator (`all`, `any`, `not`), a quantifier (`some`/`every` with
+/// A condition: a combinator (`all`, `any`, `union`, `not`), a quantifier (`some`/`every` with
 /// `where`), a relation (`related`), or a test: a subject (`path` or `param`) with one
-/// operator. An operand is a literal, `{param: name}` or `{path: other.path}`.
+/// operator. An operand is a literal, `{param: name}`, `{path: other.path}` or
+/// `{concat: [operand, ...]}` (a string joined from literals, parameters and paths).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct CondDef {
@@ -190,11 +209,18 @@ pub(crate) struct CondDef {
     #[serde(default)]
     #[schemars(with = "Option<Vec<CondDef>>")]
     pub any: Option<Vec<Spanned<CondDef>>>,
+    /// Holds when some condition holds, like `any`; its witnesses are those of every
+    /// condition that holds (one finding per offending place), where `any` keeps the first.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<CondDef>>")]
+    pub union: Option<Vec<Spanned<CondDef>>>,
     /// Holds when the condition does not.
     #[serde(default)]
     #[schemars(with = "Option<Box<CondDef>>")]
     pub not: Option<Box<Spanned<CondDef>>>,
     /// Holds when some item of this list (or value of this map) satisfies `where`.
+    /// `$containers` is every init, regular and ephemeral container of the pod (in that
+    /// order), each with `$container` and `effective.` bound to it.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub some: Option<Spanned<String>>,

@@ -6,6 +6,7 @@
 //! metadata.annotations["a.b/c"]       a key with dots (or '...')
 //! /spec/selector                      a JSON pointer from the current node
 //! $pod.hostNetwork                    from a root: $resource $pod $podMeta $container $target $key
+//! $containers                         (as the list of some/every) every container of the pod
 //! $self.spec.selector                 inside `related`: from the target instead of the candidate
 //! ```
 
@@ -22,6 +23,9 @@ pub(crate) enum Root {
     PodMeta,
     /// The container.
     Container,
+    /// Every init, regular and ephemeral container of the pod (only as the list of
+    /// `some`/`every`).
+    Containers,
     /// The target node of the current context.
     Target,
     /// The key of the current map entry (inside a quantifier over a map).
@@ -37,6 +41,7 @@ impl Root {
             "pod" => Root::Pod,
             "podMeta" => Root::PodMeta,
             "container" => Root::Container,
+            "containers" => Root::Containers,
             "target" => Root::Target,
             "key" => Root::Key,
             _ => return None,
@@ -50,6 +55,7 @@ impl Root {
             Root::Pod => "$pod",
             Root::PodMeta => "$podMeta",
             Root::Container => "$container",
+            Root::Containers => "$containers",
             Root::Target => "$target",
             Root::Key => "$key",
             Root::Effective => "effective",
@@ -139,7 +145,7 @@ pub(crate) fn parse(text: &str) -> Result<Path, String> {
         root = Root::parse(name).ok_or_else(|| {
             format!(
                 "unknown path root `${name}`: expected one of $resource, $pod, $podMeta, \
-                 $container, $target, $key, $self"
+                 $container, $containers, $target, $key, $self"
             )
         })?;
         rest = after.strip_prefix('.').unwrap_or(after);

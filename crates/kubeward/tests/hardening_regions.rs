@@ -1,0 +1,704 @@
+//! The hardening and RBAC packs: for each practice, a manifest whose findings land exactly
+//! on the lines marked `# <- POLICY-ID` (at the marked line's first non-blank character, or
+//! at `@token` on it), and the fixed form of the same manifest, which has none.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use kubeward::{load, Engine, EngineOptions, Scan};
+
+/// One practice: the policies it checks, a manifest with marked findings, the fixed form.
+struct Practice {
+    name: &'static str,
+    policies: &'static [&'static str],
+    bad: &'static str,
+    good: &'static str,
+}
+
+fn engine() -> Engine {
+    Engine::new(EngineOptions {
+        packs: vec!["all".to_string()],
+        ..EngineOptions::default()
+    })
+    .unwrap_or_else(|e| panic!("{e:#?}"))
+}
+
+/// `(policy, line, column)` of every marker: `# <- KW-HRD-001 KW-HRD-002@token`.
+fn markers(text: &str) -> Vec<(String, u32, u32)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some((code, marks)) = line.split_once("# <- ") else {
+            continue;
+        };
+        for mark in marks.split_whitespace() {
+            let (policy, token) = match mark.split_once('@') {
+                Some((p, t)) => (p, Some(t)),
+                None => (mark, None),
+            };
+            let byte = match token {
+                Some(t) => code
+                    .find(t)
+                    .unwrap_or_else(|| panic!("`{t}` is not on line {}", i + 1)),
+                None => code.len() - code.trim_start().len(),
+            };
+            let column = code.get(..byte).unwrap().chars().count() + 1;
+            out.push((
+                policy.to_string(),
+                u32::try_from(i + 1).unwrap(),
+                u32::try_from(column).unwrap(),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn found(engine: &Engine, practice: &Practice, text: &str) -> Vec<(String, u32, u32)> {
+    let scan = Scan {
+        files: vec![load(practice.name, text.as_bytes(), 0)],
+    };
+    assert!(
+        scan.files[0].errors.is_empty(),
+        "{}: {:?}",
+        practice.name,
+        scan.files[0].errors
+    );
+    let mut out: Vec<(String, u32, u32)> = engine
+        .evaluate(&scan)
+        .into_iter()
+        .filter(|f| practice.policies.contains(&f.policy.as_str()))
+        .map(|f| (f.policy, f.region.line, f.region.column))
+        .collect();
+    out.sort();
+    out
+}
+
+const NON_ROOT: Practice = Practice {
+    name: "non-root",
+    policies: &["KW-HRD-001", "KW-HRD-002"],
+    bad: r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 1001
+        runAsGroup: 0                       # <- KW-HRD-001
+        supplementalGroups:
+          - 1001
+          - 0                               # <- KW-HRD-002
+      containers:
+        - name: web
+          image: registry.access.redhat.com/ubi9/nginx-124:1-55
+"#,
+    good: r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 1001
+        runAsGroup: 1001
+        supplementalGroups:
+          - 1001
+      containers:
+        - name: web
+          image: registry.access.redhat.com/ubi9/nginx-124:1-55
+"#,
+};
+
+const SERVICES: Practice = Practice {
+    name: "pods-talk-through-services",
+    policies: &[
+        "KW-REL-001",
+        "KW-REL-002",
+        "KW-REL-003",
+        "KW-NET-002",
+        "KW-NET-003",
+    ],
+    bad: r#"
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector:
+    app: web
+  ports:
+    - name: http
+      port: 80
+      targetPort: http-alt                  # <- KW-REL-002
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: registry.access.redhat.com/ubi9/nginx-124:1-55
+          ports:
+            - name: http
+              containerPort: 8080           # <- KW-REL-003
+          env:
+            - name: API_HOST
+              value: 10.96.0.12             # <- KW-NET-002
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web, namespace: shop}
+data:
+  upstream.conf: |                          # <- KW-NET-003
+    server 10.244.3.7:8080;
+---
+apiVersion: v1
+kind: Service
+metadata: {name: admin, namespace: shop}
+spec:
+  selector:                                 # <- KW-REL-001
+    app: web-admin
+  ports:
+    - port: 9000
+      targetPort: http
+"#,
+    good: r#"
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector:
+    app: web
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: registry.access.redhat.com/ubi9/nginx-124:1-55
+          ports:
+            - name: http
+              containerPort: 8080
+          env:
+            - name: API_HOST
+              value: api.shop.svc.cluster.local
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web, namespace: shop}
+data:
+  upstream.conf: |
+    server api.shop.svc.cluster.local:8080;
+---
+apiVersion: v1
+kind: Service
+metadata: {name: admin, namespace: shop}
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 9000
+      targetPort: http
+"#,
+};
+
+const PRIVILEGED_PORTS: Practice = Practice {
+    name: "no-privileged-ports",
+    policies: &["KW-NET-001", "KW-NET-004", "KW-NET-005", "KW-HRD-003"],
+    bad: r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec:
+  containers:
+    - name: web
+      image: registry.access.redhat.com/ubi9/nginx-124:1-55
+      ports:
+        - name: http
+          containerPort: 80                 # <- KW-NET-001
+          hostPort: 80                      # <- KW-NET-004
+      securityContext:
+        capabilities:
+          drop:
+            - ALL
+          add:
+            - NET_BIND_SERVICE              # <- KW-HRD-003
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: 80                        # <- KW-NET-005
+"#,
+    good: r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec:
+  containers:
+    - name: web
+      image: registry.access.redhat.com/ubi9/nginx-124:1-55
+      ports:
+        - name: http
+          containerPort: 8080
+      securityContext:
+        capabilities:
+          drop:
+            - ALL
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: http
+"#,
+};
+
+const TRUSTED_IMAGES: Practice = Practice {
+    name: "trusted-base-images",
+    policies: &[
+        "KW-IMG-001",
+        "KW-IMG-002",
+        "KW-IMG-003",
+        "KW-IMG-004",
+        "KW-IMG-005",
+    ],
+    bad: r#"
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report, namespace: shop}
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          initContainers:
+            - name: fetch
+              image: docker.io/library/busybox  # <- KW-IMG-001 KW-IMG-002 KW-IMG-003
+          containers:
+            - name: report
+              image: registry.access.redhat.com/ubi9/ubi-minimal:9.4  # <- KW-IMG-003 KW-IMG-004
+            - name: tool
+              image: registry.access.redhat.com/ubi9/python-312:1-20  # <- KW-IMG-003
+              imagePullPolicy: Never        # <- KW-IMG-005
+"#,
+    good: r#"
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report, namespace: shop}
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          initContainers:
+            - name: fetch
+              image: registry.access.redhat.com/ubi9/ubi-minimal:9.4@sha256:4f7e8f2cbbd1e4b1b5bd9b2a0e0c1f3b6b1e0f8a2b0c1d2e3f4a5b6c7d8e9f0a
+          containers:
+            - name: report
+              image: registry.access.redhat.com/ubi9/ubi-minimal:9.4@sha256:4f7e8f2cbbd1e4b1b5bd9b2a0e0c1f3b6b1e0f8a2b0c1d2e3f4a5b6c7d8e9f0a
+              imagePullPolicy: Always
+            - name: tool
+              image: registry.access.redhat.com/ubi9/python-312:1-20@sha256:4f7e8f2cbbd1e4b1b5bd9b2a0e0c1f3b6b1e0f8a2b0c1d2e3f4a5b6c7d8e9f0a
+              imagePullPolicy: Always
+"#,
+};
+
+const SOURCE_TO_IMAGE: Practice = Practice {
+    name: "source-to-image",
+    policies: &["KW-IMG-006", "KW-IMG-007", "KW-IMG-008"],
+    bad: r#"
+apiVersion: build.openshift.io/v1
+kind: BuildConfig
+metadata: {name: web, namespace: shop}
+spec:
+  strategy:
+    type: Docker                            # <- KW-IMG-006
+    dockerStrategy:
+      from:
+        kind: DockerImage
+        name: node:20                       # <- KW-IMG-008
+---
+apiVersion: build.openshift.io/v1
+kind: BuildConfig
+metadata: {name: tools, namespace: shop}
+spec:
+  strategy:
+    type: Custom                            # <- KW-IMG-007
+    customStrategy:
+      from:
+        kind: ImageStreamTag
+        name: builder:1.0
+"#,
+    good: r#"
+apiVersion: build.openshift.io/v1
+kind: BuildConfig
+metadata: {name: web, namespace: shop}
+spec:
+  strategy:
+    type: Source
+    sourceStrategy:
+      from:
+        kind: DockerImage
+        name: registry.access.redhat.com/ubi9/nodejs-20:1-60
+---
+apiVersion: build.openshift.io/v1
+kind: BuildConfig
+metadata: {name: tools, namespace: shop}
+spec:
+  strategy:
+    type: Source
+    sourceStrategy:
+      from:
+        kind: ImageStreamTag
+        namespace: openshift
+        name: python:3.12-ubi9
+"#,
+};
+
+const DANGEROUS: Practice = Practice {
+    name: "no-dangerous-settings",
+    policies: &[
+        "KW-HRD-004",
+        "KW-HRD-005",
+        "KW-HRD-006",
+        "KW-HRD-007",
+        "KW-HRD-008",
+        "KW-HRD-009",
+        "KW-HRD-010",
+        "KW-HRD-011",
+        "KW-HRD-012",
+        "KW-HRD-013",
+    ],
+    bad: r#"
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: agent
+  namespace: default                        # <- KW-HRD-012
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  namespace: shop
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      serviceAccountName: agent
+      automountServiceAccountToken: true    # <- KW-HRD-011
+      containers:
+        - name: agent
+          image: registry.access.redhat.com/ubi9/ubi-minimal:9.4
+          env:
+            - name: API_TOKEN               # <- KW-HRD-013@name
+              value: s3cr3t-t0ken
+          securityContext:
+            readOnlyRootFilesystem: false   # <- KW-HRD-010
+            seLinuxOptions:
+              type: spc_t                   # <- KW-HRD-009
+            capabilities:
+              drop:                         # <- KW-HRD-006
+                - NET_ADMIN
+              add:
+                - CAP_SYS_ADMIN             # <- KW-HRD-004
+                - net_raw                   # <- KW-HRD-005
+      volumes:
+        - name: runtime
+          hostPath:
+            path: /run/containerd/containerd.sock  # <- KW-HRD-007
+        - name: kubelet
+          hostPath:
+            path: //var/lib/kubelet/pods/   # <- KW-HRD-008
+"#,
+    good: r#"
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: agent
+  namespace: shop
+automountServiceAccountToken: false
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  namespace: shop
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      serviceAccountName: agent
+      containers:
+        - name: agent
+          image: registry.access.redhat.com/ubi9/ubi-minimal:9.4
+          env:
+            - name: API_TOKEN
+              valueFrom:
+                secretKeyRef: {name: agent, key: token}
+          securityContext:
+            readOnlyRootFilesystem: true
+            seLinuxOptions:
+              level: "s0:c123,c456"
+            capabilities:
+              drop:
+                - ALL
+          volumeMounts:
+            - name: tmp
+              mountPath: /tmp
+      volumes:
+        - name: tmp
+          emptyDir: {}
+        - name: pod-logs
+          hostPath:
+            path: /var/log/pods
+"#,
+};
+
+const RBAC: Practice = Practice {
+    name: "rbac",
+    policies: &[
+        "KW-RBC-001",
+        "KW-RBC-002",
+        "KW-RBC-003",
+        "KW-RBC-004",
+        "KW-RBC-005",
+        "KW-RBC-006",
+        "KW-RBC-007",
+        "KW-RBC-008",
+        "KW-RBC-009",
+        "KW-RBC-010",
+        "KW-RBC-011",
+    ],
+    bad: r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: operator}
+rules:
+  - apiGroups:
+      - "*"                                 # <- KW-RBC-003
+    resources:
+      - configmaps
+    verbs:
+      - get
+  - apiGroups:
+      - ""
+    resources:                              # <- KW-RBC-007
+      - secrets                             # <- KW-RBC-004
+      - pods/exec                           # <- KW-RBC-005
+      - nodes/proxy                         # <- KW-RBC-008
+      - pods
+    verbs:
+      - get
+      - create
+  - apiGroups:
+      - rbac.authorization.k8s.io
+    resources:
+      - clusterroles
+    verbs:
+      - escalate                            # <- KW-RBC-006
+  - apiGroups:
+      - apps
+    resources:                              # <- KW-RBC-007
+      - deployments
+    verbs:
+      - "*"                                 # <- KW-RBC-002
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: operator}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: cluster-admin                       # <- KW-RBC-001
+subjects:
+  - kind: ServiceAccount
+    name: default                           # <- KW-RBC-009
+    namespace: shop
+  - kind: Group
+    name: system:unauthenticated            # <- KW-RBC-010
+    apiGroup: rbac.authorization.k8s.io
+  - kind: Group
+    name: system:authenticated              # <- KW-RBC-011
+    apiGroup: rbac.authorization.k8s.io
+"#,
+    good: r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: operator}
+rules:
+  - apiGroups:
+      - ""
+    resources:
+      - configmaps
+      - pods
+      - pods/log
+    verbs:
+      - get
+      - list
+      - watch
+  - apiGroups:
+      - ""
+    resources:
+      - secrets
+    resourceNames:
+      - operator-tls
+    verbs:
+      - get
+  - apiGroups:
+      - apps
+    resources:
+      - deployments
+    verbs:
+      - get
+      - update
+      - patch
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: operator}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: operator
+subjects:
+  - kind: ServiceAccount
+    name: operator
+    namespace: shop
+"#,
+};
+
+const PRACTICES: &[Practice] = &[
+    NON_ROOT,
+    SERVICES,
+    PRIVILEGED_PORTS,
+    TRUSTED_IMAGES,
+    SOURCE_TO_IMAGE,
+    DANGEROUS,
+    RBAC,
+];
+
+#[test]
+fn each_finding_lands_on_its_marked_line_and_column() {
+    let engine = engine();
+    for practice in PRACTICES {
+        let expected = markers(practice.bad);
+        assert!(!expected.is_empty(), "{}: no marker", practice.name);
+        for policy in practice.policies {
+            assert!(
+                expected.iter().any(|(p, _, _)| p == policy),
+                "{}: no marker for {policy}",
+                practice.name
+            );
+        }
+        assert_eq!(
+            found(&engine, practice, practice.bad),
+            expected,
+            "{}: findings (policy, line, column)",
+            practice.name
+        );
+    }
+}
+
+#[test]
+fn the_fixed_forms_are_clean() {
+    let engine = engine();
+    for practice in PRACTICES {
+        assert!(markers(practice.good).is_empty(), "{}", practice.name);
+        assert_eq!(
+            found(&engine, practice, practice.good),
+            Vec::new(),
+            "{}: the fixed form still has findings",
+            practice.name
+        );
+    }
+}
+
+#[test]
+fn every_policy_of_the_packs_has_a_practice() {
+    let engine = Engine::new(EngineOptions {
+        packs: vec!["hardening".to_string(), "rbac".to_string()],
+        ..EngineOptions::default()
+    })
+    .unwrap();
+    let mine = ["KW-HRD-", "KW-IMG-", "KW-NET-", "KW-RBC-", "KW-REL-"];
+    for rule in engine.rules() {
+        if !mine.iter().any(|p| rule.id.starts_with(p)) {
+            continue;
+        }
+        assert!(
+            PRACTICES
+                .iter()
+                .any(|p| p.policies.contains(&rule.id.as_str())),
+            "{} has no practice fixture",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn the_hardening_pack_holds_the_founding_checks() {
+    let ids: Vec<String> = Engine::new(EngineOptions {
+        packs: vec!["hardening".to_string()],
+        ..EngineOptions::default()
+    })
+    .unwrap()
+    .rules()
+    .into_iter()
+    .map(|r| r.id)
+    .collect();
+    for id in [
+        "KW-NET-001",
+        "KW-REL-001",
+        "KW-HRD-001",
+        "KW-HRD-007",
+        "KW-IMG-001",
+        "KW-IMG-006",
+    ] {
+        assert!(ids.contains(&id.to_string()), "{id} is not in hardening");
+    }
+    let rbac: Vec<String> = Engine::new(EngineOptions {
+        packs: vec!["rbac".to_string()],
+        ..EngineOptions::default()
+    })
+    .unwrap()
+    .rules()
+    .into_iter()
+    .map(|r| r.id)
+    .collect();
+    assert_eq!(rbac.len(), 11, "{rbac:?}");
+    assert!(rbac.iter().all(|id| id.starts_with("KW-RBC-")), "{rbac:?}");
+}
