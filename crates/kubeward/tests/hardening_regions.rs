@@ -601,6 +601,297 @@ subjects:
 "#,
 };
 
+const PEER_WORKLOADS: Practice = Practice {
+    name: "peer-parity-workloads",
+    policies: &[
+        "KW-HRD-014",
+        "KW-HRD-015",
+        "KW-HRD-016",
+        "KW-HRD-017",
+        "KW-HRD-018",
+        "KW-HRD-020",
+        "KW-HRD-022",
+        "KW-HRD-023",
+        "KW-HRD-024",
+        "KW-IMG-009",
+        "KW-NET-008",
+        "KW-NET-009",
+    ],
+    bad: r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:                                       # <- KW-HRD-016 KW-HRD-023 KW-NET-009
+      hostAliases:                              # <- KW-HRD-018
+        - ip: 10.1.2.3
+          hostnames: [db.example.com]
+      containers:
+        - name: web
+          image: registry.example.com/web:1.0
+          securityContext:                      # <- KW-HRD-022 KW-HRD-024
+            runAsUser: 1001                     # <- KW-HRD-014
+            runAsGroup: 1001                    # <- KW-HRD-015
+          ports:
+            - containerPort: 22                 # <- KW-NET-008@containerPort
+          env:
+            - name: DB_PASSWORD
+              valueFrom:
+                secretKeyRef: {name: db, key: password} # <- KW-HRD-017
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: tiller, namespace: kube-system} # <- KW-HRD-020@namespace
+spec:
+  serviceAccountName: tiller
+  hostUsers: false
+  securityContext:
+    runAsUser: 20000
+    runAsGroup: 20000
+    seccompProfile: {type: RuntimeDefault}
+  containers:
+    - name: tiller
+      image: gcr.io/kubernetes-helm/tiller:v2.17.0 # <- KW-IMG-009
+      securityContext:
+        capabilities: {drop: [ALL]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: kube-system}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+"#,
+    good: r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: web
+      hostUsers: false
+      securityContext:
+        runAsUser: 10001
+        runAsGroup: 10001
+        seccompProfile: {type: RuntimeDefault}
+      volumes:
+        - name: db
+          secret: {secretName: db}
+      containers:
+        - name: web
+          image: registry.example.com/web:1.0
+          securityContext:
+            capabilities: {drop: [ALL]}
+          ports:
+            - containerPort: 8080
+          env:
+            - name: DB_PASSWORD_FILE
+              value: /etc/secrets/db/password
+          volumeMounts:
+            - {name: db, mountPath: /etc/secrets/db, readOnly: true}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+"#,
+};
+
+const PEER_CLUSTER: Practice = Practice {
+    name: "peer-parity-cluster-objects",
+    policies: &[
+        "KW-HRD-019",
+        "KW-HRD-021",
+        "KW-NET-006",
+        "KW-NET-007",
+        "KW-NET-010",
+        "KW-NET-011",
+        "KW-NET-012",
+    ],
+    bad: r#"
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  type: LoadBalancer                            # <- KW-NET-006
+  selector: {app: web}
+  ports:
+    - {port: 443, targetPort: 8443}
+  externalIPs:                                  # <- KW-NET-007
+    - 203.0.113.10
+---
+apiVersion: v1
+kind: Service
+metadata: {name: tiller-deploy, namespace: kube-system} # <- KW-NET-012@name
+spec:
+  selector: {app: helm, name: tiller}
+  ports:
+    - {name: tiller, port: 44134, targetPort: tiller}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web, namespace: shop}
+data:
+  LOG_LEVEL: info
+  DB_PASSWORD: hunter2                          # <- KW-HRD-021
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  podSelector:                                  # <- KW-NET-010
+    matchLabels: {app: web}
+  policyTypes: [Ingress]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    nginx.ingress.kubernetes.io/server-snippet: "location /admin { deny all; }" # <- KW-NET-011
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: web, port: {number: 443}}}
+---
+apiVersion: security.openshift.io/v1
+kind: SecurityContextConstraints
+metadata: {name: app}
+allowPrivilegedContainer: true                  # <- KW-HRD-019
+runAsUser: {type: MustRunAsRange}
+seLinuxContext: {type: MustRunAs}
+"#,
+    good: r#"
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  type: ClusterIP
+  selector: {app: web}
+  ports:
+    - {port: 443, targetPort: 8443}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web, namespace: shop}
+data:
+  LOG_LEVEL: info
+  DB_PASSWORD_FILE: /etc/secrets/db/password
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  podSelector:
+    matchLabels: {app: web}
+  policyTypes: [Ingress]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.0
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    nginx.ingress.kubernetes.io/rewrite-target: /
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: web, port: {number: 443}}}
+---
+apiVersion: security.openshift.io/v1
+kind: SecurityContextConstraints
+metadata: {name: app}
+allowPrivilegedContainer: false
+runAsUser: {type: MustRunAsRange}
+seLinuxContext: {type: MustRunAs}
+"#,
+};
+
+const PEER_RBAC: Practice = Practice {
+    name: "peer-parity-rbac",
+    policies: &[
+        "KW-RBC-012",
+        "KW-RBC-013",
+        "KW-RBC-014",
+        "KW-RBC-015",
+        "KW-RBC-016",
+        "KW-RBC-017",
+    ],
+    bad: r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: platform}
+rules:
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources:
+      - rolebindings                            # <- KW-RBC-012
+    verbs: [create]
+  - apiGroups: [admissionregistration.k8s.io]
+    resources:
+      - mutatingwebhookconfigurations           # <- KW-RBC-013
+    verbs: [patch]
+  - apiGroups: [certificates.k8s.io]
+    resources:
+      - certificatesigningrequests/approval     # <- KW-RBC-014
+    verbs: [update]
+  - apiGroups: [""]
+    resources:
+      - services                                # <- KW-RBC-015
+      - pods/log                                # <- KW-RBC-016
+      - configmaps                              # <- KW-RBC-017
+    verbs: [get, delete]
+"#,
+    good: r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: platform}
+rules:
+  - apiGroups: [rbac.authorization.k8s.io, admissionregistration.k8s.io, certificates.k8s.io]
+    resources:
+      - rolebindings
+      - mutatingwebhookconfigurations
+      - certificatesigningrequests
+    verbs: [get, list, watch]
+  - apiGroups: [""]
+    resources:
+      - services
+      - pods/log
+      - configmaps
+    verbs: [get, list, watch]
+"#,
+};
+
 const PRACTICES: &[Practice] = &[
     NON_ROOT,
     SERVICES,
@@ -609,6 +900,9 @@ const PRACTICES: &[Practice] = &[
     SOURCE_TO_IMAGE,
     DANGEROUS,
     RBAC,
+    PEER_WORKLOADS,
+    PEER_CLUSTER,
+    PEER_RBAC,
 ];
 
 #[test]
@@ -699,6 +993,6 @@ fn the_hardening_pack_holds_the_founding_checks() {
     .into_iter()
     .map(|r| r.id)
     .collect();
-    assert_eq!(rbac.len(), 11, "{rbac:?}");
+    assert_eq!(rbac.len(), 17, "{rbac:?}");
     assert!(rbac.iter().all(|id| id.starts_with("KW-RBC-")), "{rbac:?}");
 }
