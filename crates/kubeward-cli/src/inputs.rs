@@ -237,7 +237,13 @@ pub(crate) fn unreadable(name: &str, message: String) -> SourceFile {
     }
 }
 
-/// Reads policy files (`.yaml`/`.yml`, folders recursively) as (name, text) pairs.
+fn is_peer_list(name: &str, text: &str) -> bool {
+    name.ends_with("peers.yaml") && kubeward::docs::Peers::parse(name, text).is_ok()
+}
+
+/// Reads policy files (`.yaml`/`.yml`, folders recursively) as (name, text) pairs. The
+/// peer-check list `peers.yaml` that sits among the built-in policies is not a policy and
+/// is left out, so `--policy policies/` and `kubeward test policies/` both work.
 pub(crate) fn read_policy_files(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<ErrorEntry>) {
     let as_strings: Vec<String> = paths
         .iter()
@@ -249,6 +255,7 @@ pub(crate) fn read_policy_files(paths: &[PathBuf]) -> (Vec<(String, String)>, Ve
         match input {
             Input::File(path, name) => match std::fs::read(&path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) if is_peer_list(&name, &text) => {}
                     Ok(text) => files.push((name, text)),
                     Err(_) => errors.push(file_error(
                         &name,

@@ -45,12 +45,7 @@ pub(crate) fn engine(packs: Vec<String>, paths: &[PathBuf]) -> Option<Engine> {
 
 /// [`engine`], with the policy files read from `paths` as `(name, text)`.
 fn load(packs: Vec<String>, paths: &[PathBuf]) -> Option<(Engine, Vec<(String, String)>)> {
-    let (mut policy_files, mut errors) = inputs::read_policy_files(paths);
-    // `policies/peers.yaml` (the checks of other scanners, for the docs) sits among the
-    // built-in policies but is not one: `kubeward test policies/` must not read it as one.
-    policy_files.retain(|(name, text)| {
-        !(name.ends_with("peers.yaml") && docs::Peers::parse(name, text).is_ok())
-    });
+    let (policy_files, mut errors) = inputs::read_policy_files(paths);
     let engine = Engine::new(EngineOptions {
         packs: if packs.is_empty() {
             vec!["all".to_string()]
