@@ -55,9 +55,5 @@ pub(crate) fn error(message: &str) {
 
 /// `FILE:LINE:COLUMN: error: MESSAGE` on stderr (`FILE: error: ...` for whole-file errors).
 pub(crate) fn error_entry(e: &kubeward::ErrorEntry) {
-    if e.line > 0 {
-        eprintln!("{}:{}:{}: error: {}", e.file, e.line, e.column, e.message);
-    } else {
-        eprintln!("{}: error: {}", e.file, e.message);
-    }
+    eprintln!("{}: error: {}", e.location(), e.message);
 }

@@ -139,11 +139,7 @@ pub(super) fn render(report: &Report) -> String {
             n = report.errors.len()
         );
         for e in &report.errors {
-            let place = if e.line > 0 {
-                format!("{}:{}:{}", e.file, e.line, e.column)
-            } else {
-                e.file.clone()
-            };
+            let place = e.location();
             let _ = writeln!(
                 body,
                 "    <testcase name=\"{}\" classname=\"kubeward\" file=\"{}\">\n      \

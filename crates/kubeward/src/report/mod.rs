@@ -184,6 +184,18 @@ pub struct ErrorEntry {
     pub message: String,
 }
 
+impl ErrorEntry {
+    /// `file:line:column`, or just `file` when the error concerns the whole file.
+    #[must_use]
+    pub fn location(&self) -> String {
+        if self.line > 0 {
+            format!("{}:{}:{}", self.file, self.line, self.column)
+        } else {
+            self.file.clone()
+        }
+    }
+}
+
 /// Counts for the summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
