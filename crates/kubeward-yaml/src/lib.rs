@@ -28,7 +28,7 @@ mod stream;
 mod value;
 
 pub use emit::{to_json_prefix, to_json_string, to_yaml};
-pub use stream::decode;
+pub use stream::{decode, decode_document};
 pub use value::{Entry, Mapping, Node, Pos, Span, Value};
 
 /// The deepest nesting Kubernetes accepts (go-yaml v2 and Go's JSON decoder both stop at 10 000).

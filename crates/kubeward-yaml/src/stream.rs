@@ -5,7 +5,7 @@ use crate::compose::{compose, Locate, RawDiagnostic};
 use crate::json_in;
 use crate::lines::LineIndex;
 use crate::split::{split, Chunk, Piece};
-use crate::value::Pos;
+use crate::value::{Node, Pos};
 use crate::{DecodeError, Decoded, Diagnostic, Document};
 
 /// How far apimachinery looks for the `{` that makes a stream JSON.
@@ -197,5 +197,32 @@ fn decode_yaml(input: &[u8], from: usize, sink: &mut Sink<'_>) {
                 }
             }
         }
+    }
+}
+
+/// Decodes one YAML document the way `sigs.k8s.io/yaml.Unmarshal` does: go-yaml v2 reads
+/// the first document of `input` and ignores the rest of the text. Helm reads values files,
+/// `Chart.yaml` and the text given to `fromYaml` this way.
+///
+/// `Ok(None)` is an empty or `null` document.
+///
+/// # Errors
+///
+/// The first document is not valid YAML, or Kubernetes' decoder rejects it.
+pub fn decode_document(input: &[u8]) -> Result<Option<Node>, DecodeError> {
+    struct Whole<'a>(LineIndex<'a>);
+    impl Locate for Whole<'_> {
+        fn pos(&self, offset: usize) -> Pos {
+            self.0.pos(offset)
+        }
+    }
+    let whole = Whole(LineIndex::new(input));
+    match compose(input, &whole) {
+        Ok(composed) => Ok(composed.root),
+        Err(e) => Err(DecodeError {
+            message: format!("yaml: {}", e.message),
+            pos: whole.pos(e.offset),
+            document: Some(0),
+        }),
     }
 }
