@@ -1,163 +1,18 @@
-//! Finding and reading inputs: files, folders, standard input; charts are recognised.
+//! Reading inputs for the CLI: in parallel, with a progress bar; finding them is the
+//! library's ([`kubeward::inputs`]).
 
-use std::collections::HashSet;
 use std::io::{IsTerminal, Read};
-use std::path::{Component, Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use kubeward::{ErrorEntry, SourceFile};
+use kubeward::SourceFile;
 use rayon::prelude::*;
 
-/// The name standard input gets in reports.
-pub(crate) const STDIN_NAME: &str = "<stdin>";
+pub(crate) use kubeward::inputs::{
+    collect, display_name, file_error, io_message, read_policy_files, unreadable, Input, STDIN_NAME,
+};
 
 /// More inputs than this get a progress bar (when stderr is a terminal).
 const PROGRESS_THRESHOLD: usize = 50;
-
-/// One thing to read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Input {
-    /// A file, with the name reports use.
-    File(PathBuf, String),
-    /// Standard input.
-    Stdin,
-    /// Something that cannot be read as a manifest, with the reason.
-    Unreadable(String, String),
-}
-
-impl Input {
-    pub(crate) fn name(&self) -> &str {
-        match self {
-            Input::File(_, name) | Input::Unreadable(name, _) => name,
-            Input::Stdin => STDIN_NAME,
-        }
-    }
-}
-
-/// The name a path gets in reports: as given, without `./` parts, with `/` separators.
-pub(crate) fn display_name(path: &Path) -> String {
-    let clean: PathBuf = path
-        .components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .collect();
-    if clean.as_os_str().is_empty() {
-        ".".to_string()
-    } else {
-        clean.to_string_lossy().replace('\\', "/")
-    }
-}
-
-/// An error about a whole file.
-pub(crate) fn file_error(name: &str, message: String) -> ErrorEntry {
-    ErrorEntry {
-        file: name.to_string(),
-        line: 0,
-        column: 0,
-        message,
-    }
-}
-
-fn io_message(what: &str, err: &std::io::Error) -> String {
-    let hint = match err.kind() {
-        std::io::ErrorKind::NotFound => ": check the path",
-        std::io::ErrorKind::PermissionDenied => ": check its permissions",
-        _ => "",
-    };
-    format!("cannot read {what}: {err}{hint}")
-}
-
-fn has_extension(path: &Path, extensions: &[&str]) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
-}
-
-fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.'))
-}
-
-const CHART_MESSAGE: &str =
-    "Helm charts are not supported yet: render the chart with `helm template` and \
-                             scan the output (`helm template CHART | kubeward scan -`)";
-
-/// What to read for `paths`: files as given (any extension), folders searched recursively for
-/// files with `extensions` in file-name order (hidden entries skipped), chart folders (with a
-/// `Chart.yaml`) and `.tgz` files as charts, `-` as standard input. A file reached twice is
-/// read once.
-pub(crate) fn collect(paths: &[String], extensions: &[&str]) -> Vec<Input> {
-    let mut walker = Walker {
-        extensions,
-        out: Vec::new(),
-        seen: HashSet::new(),
-    };
-    for path in paths {
-        if path == "-" {
-            if !walker.out.contains(&Input::Stdin) {
-                walker.out.push(Input::Stdin);
-            }
-            continue;
-        }
-        walker.visit(Path::new(path), true);
-    }
-    walker.out
-}
-
-struct Walker<'a> {
-    extensions: &'a [&'a str],
-    out: Vec<Input>,
-    /// Canonical paths of files and folders already visited (duplicates, symlink loops).
-    seen: HashSet<PathBuf>,
-}
-
-impl Walker<'_> {
-    fn visit(&mut self, path: &Path, explicit: bool) {
-        let name = display_name(path);
-        let meta = match std::fs::metadata(path) {
-            Ok(meta) => meta,
-            Err(err) => {
-                let message = io_message(&format!("`{name}`"), &err);
-                self.out.push(Input::Unreadable(name, message));
-                return;
-            }
-        };
-        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        if !self.seen.insert(canonical) {
-            return;
-        }
-        if meta.is_dir() {
-            if path.join("Chart.yaml").is_file() {
-                self.out
-                    .push(Input::Unreadable(name, CHART_MESSAGE.to_string()));
-                return;
-            }
-            let entries =
-                match std::fs::read_dir(path).and_then(|d| d.collect::<Result<Vec<_>, _>>()) {
-                    Ok(entries) => entries,
-                    Err(err) => {
-                        let message = io_message(&format!("folder `{name}`"), &err);
-                        self.out.push(Input::Unreadable(name, message));
-                        return;
-                    }
-                };
-            let mut children: Vec<PathBuf> = entries.into_iter().map(|e| e.path()).collect();
-            children.sort();
-            for child in children.iter().filter(|c| !is_hidden(c)) {
-                let is_dir = std::fs::metadata(child).map(|m| m.is_dir());
-                // Broken links and unreadable entries are reported, never skipped.
-                if matches!(is_dir, Ok(true) | Err(_)) || has_extension(child, self.extensions) {
-                    self.visit(child, false);
-                }
-            }
-        } else if explicit && (has_extension(path, &["tgz"]) || name.ends_with(".tar.gz")) {
-            self.out
-                .push(Input::Unreadable(name, CHART_MESSAGE.to_string()));
-        } else {
-            self.out.push(Input::File(path.to_path_buf(), name));
-        }
-    }
-}
 
 /// Reads standard input whole.
 pub(crate) fn read_stdin() -> Result<Vec<u8>, String> {
@@ -224,69 +79,4 @@ pub(crate) fn load_all(inputs: &[Input]) -> Vec<SourceFile> {
         Ok(bytes) => kubeward::load(name, &bytes, index),
         Err(message) => unreadable(name, message),
     })
-}
-
-/// A source file that could not be read.
-pub(crate) fn unreadable(name: &str, message: String) -> SourceFile {
-    SourceFile {
-        name: name.to_string(),
-        text: String::new(),
-        diagnostics: Vec::new(),
-        resources: Vec::new(),
-        errors: vec![file_error(name, message)],
-    }
-}
-
-fn is_peer_list(name: &str, text: &str) -> bool {
-    name.ends_with("peers.yaml") && kubeward::docs::Peers::parse(name, text).is_ok()
-}
-
-/// Reads policy files (`.yaml`/`.yml`, folders recursively) as (name, text) pairs. The
-/// peer-check list `peers.yaml` that sits among the built-in policies is not a policy and
-/// is left out, so `--policy policies/` and `kubeward test policies/` both work.
-pub(crate) fn read_policy_files(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<ErrorEntry>) {
-    let as_strings: Vec<String> = paths
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for input in collect(&as_strings, &["yaml", "yml"]) {
-        match input {
-            Input::File(path, name) => match std::fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) if is_peer_list(&name, &text) => {}
-                    Ok(text) => files.push((name, text)),
-                    Err(_) => errors.push(file_error(
-                        &name,
-                        "policy file is not UTF-8 text".to_string(),
-                    )),
-                },
-                Err(e) => errors.push(file_error(
-                    &name,
-                    io_message(&format!("policy `{name}`"), &e),
-                )),
-            },
-            Input::Unreadable(name, message) => errors.push(file_error(&name, message)),
-            Input::Stdin => errors.push(file_error(
-                STDIN_NAME,
-                "policies cannot be read from standard input: give a file or folder".to_string(),
-            )),
-        }
-    }
-    (files, errors)
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-    use super::*;
-
-    #[test]
-    fn display_names_drop_dot_parts() {
-        assert_eq!(display_name(Path::new("./a/./b.yaml")), "a/b.yaml");
-        assert_eq!(display_name(Path::new(".")), ".");
-        assert_eq!(display_name(Path::new("../x.yaml")), "../x.yaml");
-    }
 }

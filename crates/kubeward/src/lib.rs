@@ -11,9 +11,11 @@ mod config;
 pub mod docs;
 mod engine;
 mod eval;
+pub mod inputs;
 mod model;
 mod policy;
 mod report;
+mod scanner;
 mod suppress;
 
 pub use config::{Config, CONFIG_FILE};
@@ -32,4 +34,5 @@ pub use report::{
     ErrorEntry, Finding, Region, Report, ResourceRef, Severity, Summary, Suppressed, TemplateRef,
 };
 pub use report::{FailOn, Format, RenderOptions};
+pub use scanner::{Scanned, Scanner, ScannerOptions, Source};
 pub use suppress::{Date, Exemption, Pattern, Suppressions};

@@ -1,0 +1,198 @@
+//! [`Scanner`]: policies compiled once, then any number of scans. The CLI, the Python
+//! module and the WebAssembly package all scan through it, so they give the same report
+//! for the same input.
+
+use crate::inputs::{self, Input};
+use crate::{
+    load, Date, Engine, EngineOptions, ErrorEntry, Exemption, FailOn, Format, RenderOptions,
+    Report, RuleInfo, Scan, SourceFile, Suppressions,
+};
+
+/// How to build a [`Scanner`].
+#[derive(Debug, Clone, Default)]
+pub struct ScannerOptions {
+    /// Policies: packs, extra policy files, Pod Security version, parameters.
+    pub engine: EngineOptions,
+    /// Exemptions (from a config file), applied as suppressions.
+    pub exemptions: Vec<Exemption>,
+    /// Lowest severity that makes [`Scanned::exit_code`] 1.
+    pub fail_on: FailOn,
+}
+
+/// One input given as bytes.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The name reports use (a path, or a name chosen by the caller).
+    pub name: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+/// Compiled policies and settings; scans many inputs. Shareable between threads.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    engine: Engine,
+    rules: Vec<RuleInfo>,
+    exemptions: Vec<Exemption>,
+    fail_on: FailOn,
+}
+
+/// The result of one scan: the report and the decoded inputs it refers to (the text and
+/// SARIF formats quote source lines from them).
+#[derive(Debug, Clone)]
+pub struct Scanned {
+    /// The report.
+    pub report: Report,
+    /// The decoded inputs.
+    pub scan: Scan,
+    fail_on: FailOn,
+}
+
+impl Scanner {
+    /// Compiles the policies.
+    ///
+    /// # Errors
+    ///
+    /// Invalid policy files or options, each with its location.
+    pub fn new(options: ScannerOptions) -> Result<Scanner, Vec<ErrorEntry>> {
+        let engine = Engine::new(options.engine)?;
+        let rules = engine.rules();
+        Ok(Scanner {
+            engine,
+            rules,
+            exemptions: options.exemptions,
+            fail_on: options.fail_on,
+        })
+    }
+
+    /// The compiled policies.
+    #[must_use]
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// What each active policy is (id, title, severity, packs…).
+    #[must_use]
+    pub fn rules(&self) -> &[RuleInfo] {
+        &self.rules
+    }
+
+    /// Scans one text.
+    #[must_use]
+    pub fn scan_text(&self, name: &str, text: &str) -> Scanned {
+        self.scan_files(vec![load(name, text.as_bytes(), 0)])
+    }
+
+    /// Scans inputs given as bytes, in order.
+    #[must_use]
+    pub fn scan_sources(&self, sources: &[Source]) -> Scanned {
+        let files = sources
+            .iter()
+            .enumerate()
+            .map(|(index, s)| load(&s.name, &s.bytes, index))
+            .collect();
+        self.scan_files(files)
+    }
+
+    /// Scans files and folders (recursively, for `*.yaml`, `*.yml` and `*.json`), as
+    /// `kubeward scan PATH...` does. Paths that cannot be read are errors in the report.
+    #[must_use]
+    pub fn scan_paths(&self, paths: &[String]) -> Scanned {
+        let found = inputs::collect(paths, &["yaml", "yml", "json"]);
+        let files = found
+            .iter()
+            .enumerate()
+            .map(|(index, input)| read_input(input, index))
+            .collect();
+        self.scan_files(files)
+    }
+
+    /// Evaluates decoded files and builds the report.
+    #[must_use]
+    pub fn scan_files(&self, files: Vec<SourceFile>) -> Scanned {
+        let scan = Scan { files };
+        let findings = self.engine.evaluate(&scan);
+        let report = Report::build(
+            &scan,
+            findings,
+            &Suppressions::new(self.exemptions.clone(), Date::today_utc()),
+        );
+        Scanned {
+            report,
+            scan,
+            fail_on: self.fail_on,
+        }
+    }
+
+    /// Renders a scan's report in `format` (no colours, paths as given).
+    #[must_use]
+    pub fn render(&self, scanned: &Scanned, format: Format) -> String {
+        scanned.report.render(
+            format,
+            &RenderOptions {
+                scan: Some(&scanned.scan),
+                rules: &self.rules,
+                color: false,
+                root_dir: None,
+            },
+        )
+    }
+}
+
+impl Scanned {
+    /// The exit status the CLI would give: 0, 1 (findings at or above the scanner's
+    /// `fail_on`) or 2 (errors).
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        self.report.exit_code(self.fail_on)
+    }
+}
+
+/// Reads and decodes one input found by [`inputs::collect`].
+fn read_input(input: &Input, index: usize) -> SourceFile {
+    let name = input.name();
+    match input {
+        Input::File(path, _) => match std::fs::read(path) {
+            Ok(bytes) => load(name, &bytes, index),
+            Err(e) => inputs::unreadable(name, inputs::io_message(&format!("`{name}`"), &e)),
+        },
+        Input::Stdin => inputs::unreadable(
+            name,
+            "standard input cannot be scanned from here: read it and scan the text".to_string(),
+        ),
+        Input::Unreadable(_, message) => inputs::unreadable(name, message.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    fn assert_shareable<T: Send + Sync>() {}
+
+    #[test]
+    fn scanners_and_results_cross_threads() {
+        assert_shareable::<Scanner>();
+        assert_shareable::<Scanned>();
+    }
+
+    #[test]
+    fn scan_text_finds_a_privileged_container() {
+        let scanner = Scanner::new(ScannerOptions::default()).unwrap();
+        let scanned = scanner.scan_text(
+            "pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext: {privileged: true}\n",
+        );
+        let privileged: Vec<_> = scanned
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.aliases.iter().any(|a| a == "pss:privileged"))
+            .collect();
+        assert_eq!(privileged.len(), 1, "{:?}", scanned.report.findings);
+        assert_eq!(privileged[0].region.line, 8);
+        assert_eq!(scanned.exit_code(), 1);
+    }
+}
