@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::Args;
 
-use crate::inputs;
+use crate::inputs::{self, Input};
 use crate::term;
 
 pub(crate) const LONG_ABOUT: &str = "\
@@ -31,8 +31,17 @@ pub(crate) fn run(args: &DecodeArgs) -> u8 {
         paths.push("-".to_string());
     }
     let inputs = inputs::collect(&paths, &["yaml", "yml", "json"]);
-    let decoded = inputs::par_read(&inputs, |_, name, bytes| {
-        (name.to_string(), bytes.map(|b| kubeward::yaml::decode(&b)))
+    let decoded = inputs::par_read(&inputs, |_, input, bytes| {
+        let bytes = match input {
+            Input::Chart(..) => Err(
+                "is a Helm chart: `kubeward render CHART` prints what it renders to".to_string(),
+            ),
+            _ => bytes,
+        };
+        (
+            input.name().to_string(),
+            bytes.map(|b| kubeward::yaml::decode(&b)),
+        )
     });
 
     let mut failed = false;

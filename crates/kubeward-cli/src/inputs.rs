@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Read};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use kubeward::helm::chart::RenderOptions as ChartOptions;
 use kubeward::SourceFile;
 use rayon::prelude::*;
 
@@ -31,10 +32,11 @@ pub(crate) fn stdin_is_piped() -> bool {
 
 /// Reads every input and hands its bytes (or why it could not be read) to `f`, in parallel;
 /// results come back in input order. Shows a progress bar on a terminal for many inputs.
+/// Charts are not read here: `f` gets no bytes for them and loads them itself.
 pub(crate) fn par_read<T, F>(inputs: &[Input], f: F) -> Vec<T>
 where
     T: Send,
-    F: Fn(usize, &str, Result<Vec<u8>, String>) -> T + Sync,
+    F: Fn(usize, &Input, Result<Vec<u8>, String>) -> T + Sync,
 {
     let stdin = inputs.contains(&Input::Stdin).then(read_stdin);
     let progress =
@@ -57,9 +59,10 @@ where
                     std::fs::read(path).map_err(|e| io_message(&format!("`{name}`"), &e))
                 }
                 Input::Stdin => stdin.clone().unwrap_or_else(|| Ok(Vec::new())),
+                Input::Chart(..) => Ok(Vec::new()),
                 Input::Unreadable(_, message) => Err(message.clone()),
             };
-            let value = f(index, name, bytes);
+            let value = f(index, input, bytes);
             if let Some(bar) = &progress {
                 bar.inc(1);
             }
@@ -74,9 +77,13 @@ where
 
 /// Reads and decodes every input in parallel, in order; what could not be read is a source
 /// file with an error (the index of each input is its index in the scan).
-pub(crate) fn load_all(inputs: &[Input]) -> Vec<SourceFile> {
-    par_read(inputs, |index, name, bytes| match bytes {
-        Ok(bytes) => kubeward::load(name, &bytes, index),
-        Err(message) => unreadable(name, message),
+/// Charts are rendered with `chart_options`.
+pub(crate) fn load_all(inputs: &[Input], chart_options: &ChartOptions) -> Vec<SourceFile> {
+    par_read(inputs, |index, input, bytes| match (input, bytes) {
+        (Input::Chart(path, name), _) => {
+            kubeward::charts::load_chart_path(path, name, chart_options, index)
+        }
+        (_, Ok(bytes)) => kubeward::load(input.name(), &bytes, index),
+        (_, Err(message)) => unreadable(input.name(), message),
     })
 }

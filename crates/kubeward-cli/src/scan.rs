@@ -222,7 +222,7 @@ pub(crate) fn run(args: ScanArgs) -> u8 {
     }
     let inputs = inputs::collect(&paths, &["yaml", "yml", "json"]);
     let scan = Scan {
-        files: inputs::load_all(&inputs),
+        files: inputs::load_all(&inputs, &kubeward::helm::chart::RenderOptions::default()),
     };
 
     let findings = engine

@@ -20,6 +20,8 @@ pub enum Input {
     File(PathBuf, String),
     /// Standard input.
     Stdin,
+    /// A Helm chart: a folder with `Chart.yaml`, or a `.tgz` named on the command line.
+    Chart(PathBuf, String),
     /// Something that cannot be read as a manifest, with the reason.
     Unreadable(String, String),
 }
@@ -29,7 +31,7 @@ impl Input {
     #[must_use]
     pub fn name(&self) -> &str {
         match self {
-            Input::File(_, name) | Input::Unreadable(name, _) => name,
+            Input::File(_, name) | Input::Chart(_, name) | Input::Unreadable(name, _) => name,
             Input::Stdin => STDIN_NAME,
         }
     }
@@ -81,10 +83,6 @@ fn is_hidden(path: &Path) -> bool {
         .is_some_and(|n| n.starts_with('.'))
 }
 
-const CHART_MESSAGE: &str =
-    "Helm charts are not supported yet: render the chart with `helm template` and \
-                             scan the output (`helm template CHART | kubeward scan -`)";
-
 /// What to read for `paths`: files as given (any extension), folders searched recursively for
 /// files with `extensions` in file-name order (hidden entries skipped), chart folders (with a
 /// `Chart.yaml`) and `.tgz` files as charts, `-` as standard input. A file reached twice is
@@ -131,8 +129,7 @@ impl Walker<'_> {
         }
         if meta.is_dir() {
             if path.join("Chart.yaml").is_file() {
-                self.out
-                    .push(Input::Unreadable(name, CHART_MESSAGE.to_string()));
+                self.out.push(Input::Chart(path.to_path_buf(), name));
                 return;
             }
             let entries =
@@ -154,8 +151,7 @@ impl Walker<'_> {
                 }
             }
         } else if explicit && (has_extension(path, &["tgz"]) || name.ends_with(".tar.gz")) {
-            self.out
-                .push(Input::Unreadable(name, CHART_MESSAGE.to_string()));
+            self.out.push(Input::Chart(path.to_path_buf(), name));
         } else {
             self.out.push(Input::File(path.to_path_buf(), name));
         }
@@ -205,6 +201,10 @@ pub fn read_policy_files(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<Error
                 )),
             },
             Input::Unreadable(name, message) => errors.push(file_error(&name, message)),
+            Input::Chart(_, name) => errors.push(file_error(
+                &name,
+                "a Helm chart is not a policy file: give policy files or folders".to_string(),
+            )),
             Input::Stdin => errors.push(file_error(
                 STDIN_NAME,
                 "policies cannot be read from standard input: give a file or folder".to_string(),

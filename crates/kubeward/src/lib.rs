@@ -7,6 +7,7 @@
 //! of the node to blame.
 #![forbid(unsafe_code)]
 
+pub mod charts;
 mod config;
 pub mod docs;
 mod engine;
@@ -23,6 +24,7 @@ pub use engine::{
     builtin_policies, Engine, EngineOptions, ExampleResult, Expectation, DEFAULT_PACK,
     PSS_VERSION_PARAMETER,
 };
+pub use kubeward_helm as helm;
 pub use kubeward_yaml as yaml;
 pub use model::{
     effective_fields, pod_spec_kinds, ContainerKind, ContainerView, Effective, Located, Origin,

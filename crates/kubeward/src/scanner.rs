@@ -2,6 +2,8 @@
 //! module and the WebAssembly package all scan through it, so they give the same report
 //! for the same input.
 
+use kubeward_helm::chart::{Chart, RenderOptions as ChartOptions};
+
 use crate::inputs::{self, Input};
 use crate::{
     load, Date, Engine, EngineOptions, ErrorEntry, Exemption, FailOn, Format, RenderOptions,
@@ -94,17 +96,24 @@ impl Scanner {
         self.scan_files(files)
     }
 
-    /// Scans files and folders (recursively, for `*.yaml`, `*.yml` and `*.json`), as
-    /// `kubeward scan PATH...` does. Paths that cannot be read are errors in the report.
+    /// Scans files and folders (recursively, for `*.yaml`, `*.yml` and `*.json`), chart
+    /// folders and `.tgz` charts (rendered with `charts`), as `kubeward scan PATH...` does.
+    /// Paths that cannot be read are errors in the report.
     #[must_use]
-    pub fn scan_paths(&self, paths: &[String]) -> Scanned {
+    pub fn scan_paths(&self, paths: &[String], charts: &ChartOptions) -> Scanned {
         let found = inputs::collect(paths, &["yaml", "yml", "json"]);
         let files = found
             .iter()
             .enumerate()
-            .map(|(index, input)| read_input(input, index))
+            .map(|(index, input)| read_input(input, index, charts))
             .collect();
         self.scan_files(files)
+    }
+
+    /// Renders a chart and scans its output.
+    #[must_use]
+    pub fn scan_chart(&self, name: &str, chart: &Chart, options: &ChartOptions) -> Scanned {
+        self.scan_files(vec![crate::charts::chart_file(name, chart, options, 0)])
     }
 
     /// Evaluates decoded files and builds the report.
@@ -149,7 +158,7 @@ impl Scanned {
 }
 
 /// Reads and decodes one input found by [`inputs::collect`].
-fn read_input(input: &Input, index: usize) -> SourceFile {
+fn read_input(input: &Input, index: usize, charts: &ChartOptions) -> SourceFile {
     let name = input.name();
     match input {
         Input::File(path, _) => match std::fs::read(path) {
@@ -160,6 +169,7 @@ fn read_input(input: &Input, index: usize) -> SourceFile {
             name,
             "standard input cannot be scanned from here: read it and scan the text".to_string(),
         ),
+        Input::Chart(path, _) => crate::charts::load_chart_path(path, name, charts, index),
         Input::Unreadable(_, message) => inputs::unreadable(name, message.clone()),
     }
 }

@@ -117,3 +117,34 @@ pub fn render(chart: &Chart, opts: &RenderOptions) -> Result<Rendered, ChartErro
         column: None,
     })
 }
+
+/// Loads a chart from an in-memory `.tgz` archive (what `helm package` writes).
+///
+/// # Errors
+///
+/// The archive is not a valid chart archive.
+pub fn load_archive(bytes: &[u8]) -> Result<Chart, ChartError> {
+    let _ = bytes;
+    Err(ChartError {
+        message: "chart archives are not supported yet".into(),
+        file: None,
+        line: None,
+        column: None,
+    })
+}
+
+/// Loads a chart folder from the file system (the only function of the crate that reads
+/// files).
+///
+/// # Errors
+///
+/// The folder cannot be read or is not a valid chart.
+pub fn load_dir(path: &std::path::Path) -> Result<Chart, ChartError> {
+    let _ = path;
+    Err(ChartError {
+        message: "chart folders are not supported yet".into(),
+        file: None,
+        line: None,
+        column: None,
+    })
+}
