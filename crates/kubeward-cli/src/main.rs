@@ -1,10 +1,12 @@
 //! The `kubeward` command line.
 #![forbid(unsafe_code)]
 
+mod chart_args;
 mod decode;
 mod examples;
 mod inputs;
 mod policies;
+mod render;
 mod scan;
 mod term;
 
@@ -18,7 +20,8 @@ Exit status: 0 no finding at or above --fail-on; 1 findings at or above it;
 
 Examples:
   kubeward scan deploy/                          scan every manifest under deploy/
-  helm template ./chart | kubeward scan -        scan what a chart renders
+  kubeward scan ./chart -f prod.yaml            scan a Helm chart, rendered natively
+  kubeward render ./chart                        print what `helm template` prints
   kubeward scan . --format sarif -o kubeward.sarif
   kubeward policies KW-SEC-001                   explain a policy";
 
@@ -35,6 +38,9 @@ enum Command {
     /// Scan manifests for security problems
     #[command(long_about = scan::LONG_ABOUT, after_long_help = scan::AFTER_LONG_HELP)]
     Scan(scan::ScanArgs),
+    /// Render a Helm chart natively and print what `helm template` prints
+    #[command(long_about = render::LONG_ABOUT)]
+    Render(render::RenderArgs),
     /// Print each document as one line of JSON, exactly as Kubernetes decodes it
     #[command(long_about = decode::LONG_ABOUT)]
     Decode(decode::DecodeArgs),
@@ -49,6 +55,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Render(args) => render::run(&args),
         Command::Decode(args) => decode::run(&args),
         Command::Policies(args) => policies::run(args),
         Command::Test(args) => examples::run(args),

@@ -131,6 +131,9 @@ pub(crate) struct ScanArgs {
     #[arg(long, conflicts_with = "config")]
     no_config: bool,
 
+    #[command(flatten)]
+    chart_args: crate::chart_args::ChartArgs,
+
     /// When to colour the text report
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -220,9 +223,17 @@ pub(crate) fn run(args: ScanArgs) -> u8 {
         }
         paths.push("-".to_string());
     }
+    let chart_options = match args.chart_args.to_options() {
+        Ok(opts) => opts,
+        Err(message) => {
+            let mut report = Report::default();
+            report.add_errors([inputs::file_error("<flags>", message)]);
+            return emit(&report, format, &args, None, &[], fail_on);
+        }
+    };
     let inputs = inputs::collect(&paths, &["yaml", "yml", "json"]);
     let scan = Scan {
-        files: inputs::load_all(&inputs, &kubeward::helm::chart::RenderOptions::default()),
+        files: inputs::load_all(&inputs, &chart_options),
     };
 
     let findings = engine
