@@ -4,7 +4,9 @@
 use kubeward_helm::chart::{self, Chart, ChartError, RenderOptions};
 
 use crate::inputs;
-use crate::{ErrorEntry, SourceFile};
+use crate::{ErrorEntry, SourceFile, TemplateMap, TemplateRef, ValuesRef};
+use kubeward_helm::chart::Rendered;
+use kubeward_helm::value::Origin;
 
 /// The report entry for a chart error.
 #[must_use]
@@ -34,7 +36,11 @@ pub fn render_chart(name: &str, chart: &Chart, opts: &RenderOptions) -> Result<S
 #[must_use]
 pub fn chart_file(name: &str, chart: &Chart, opts: &RenderOptions, index: usize) -> SourceFile {
     match chart::render(chart, opts) {
-        Ok(rendered) => crate::load(name, rendered.text.as_bytes(), index),
+        Ok(rendered) => {
+            let mut file = crate::load(name, rendered.text.as_bytes(), index);
+            file.template_map = Some(template_map(chart, opts, &rendered));
+            file
+        }
         Err(e) => {
             let mut file = inputs::unreadable(name, String::new());
             file.errors = vec![chart_error(name, &e)];
@@ -69,5 +75,155 @@ pub fn load_chart_path(
             file.errors = vec![chart_error(name, &e)];
             file
         }
+    }
+}
+
+/// Maps each line of a rendered chart to the template line that wrote it.
+fn template_map(chart: &Chart, opts: &RenderOptions, rendered: &Rendered) -> TemplateMap {
+    let line_count = rendered.text.lines().count();
+    let mut lines: Vec<Option<TemplateRef>> = vec![None; line_count];
+    let values = ValuesFiles::new(chart, opts);
+    for manifest in &rendered.manifests {
+        let Some(before) = rendered.text.get(..manifest.offset) else {
+            continue;
+        };
+        let first = before.matches('\n').count();
+        for (k, origin) in manifest.origins.iter().enumerate() {
+            if let (Some(slot), Some(origin)) = (lines.get_mut(first + k), origin) {
+                *slot = Some(template_ref(origin, &values));
+            }
+        }
+    }
+    TemplateMap { lines }
+}
+
+/// `mychart/templates/x.yaml` → (`mychart`, `templates/x.yaml`);
+/// `mychart/charts/db/templates/x.yaml` → (`db`, `charts/db/templates/x.yaml`).
+fn split_template_name(name: &str) -> (String, String) {
+    let relative = name.split_once('/').map_or(name, |(_, rest)| rest);
+    let chart = match relative.rfind("/templates/") {
+        Some(i) => relative[..i].rsplit('/').next().unwrap_or_default(),
+        None => name.split('/').next().unwrap_or_default(),
+    };
+    let chart = if chart.is_empty() {
+        name.split('/').next().unwrap_or_default()
+    } else {
+        chart
+    };
+    (chart.to_string(), relative.to_string())
+}
+
+fn template_ref(origin: &Origin, values: &ValuesFiles) -> TemplateRef {
+    let (chart, file) = split_template_name(&origin.template);
+    TemplateRef {
+        chart,
+        values: origin
+            .values_path
+            .as_ref()
+            .map(|path| values.locate(&file, path)),
+        file,
+        line: origin.line,
+        column: Some(origin.column),
+    }
+}
+
+/// The values files that can set a value: `-f` files (the last wins), then the chart's
+/// `values.yaml` and its subcharts' own.
+struct ValuesFiles {
+    /// (name, decoded root), most important first.
+    user: Vec<(String, kubeward_yaml::Node)>,
+    /// Chart-relative folder (`""` for the root chart, `charts/db/` for a subchart) →
+    /// its decoded `values.yaml`.
+    charts: Vec<(String, kubeward_yaml::Node)>,
+}
+
+impl ValuesFiles {
+    fn new(chart: &Chart, opts: &RenderOptions) -> Self {
+        let decode = |text: &[u8]| kubeward_yaml::decode_document(text).ok().flatten();
+        let user = opts
+            .values
+            .iter()
+            .rev()
+            .filter_map(|(name, text)| Some((name.clone(), decode(text.as_bytes())?)))
+            .collect();
+        let charts = chart
+            .files
+            .iter()
+            .filter_map(|(path, bytes)| {
+                let dir = path.strip_suffix("values.yaml")?;
+                let is_chart_dir =
+                    dir.is_empty() || (dir.starts_with("charts/") && !dir.contains("/templates/"));
+                is_chart_dir.then(|| Some((dir.to_string(), decode(bytes)?)))?
+            })
+            .collect();
+        ValuesFiles { user, charts }
+    }
+
+    /// Where `path` (relative to the `.Values` of the chart owning `template`) is set.
+    fn locate(&self, template: &str, path: &str) -> ValuesRef {
+        let keys: Vec<&str> = path.split('.').filter(|k| !k.is_empty()).collect();
+        // Folder of the chart owning the template, and the keys of its values in the
+        // root chart's values (`charts/db/` → `db.`).
+        let dir = template.rfind("templates/").map_or("", |i| &template[..i]);
+        let mut prefix: Vec<&str> = dir
+            .split('/')
+            .collect::<Vec<_>>()
+            .chunks(2)
+            .filter_map(|pair| match pair {
+                ["charts", name] => Some(*name),
+                _ => None,
+            })
+            .collect();
+        prefix.extend(keys.iter().copied());
+        let found = self
+            .user
+            .iter()
+            .find_map(|(name, root)| Some((name.clone(), key_line(root, &prefix)?)))
+            .or_else(|| {
+                self.charts
+                    .iter()
+                    .filter(|(d, _)| d.is_empty())
+                    .find_map(|(_, root)| {
+                        Some(("values.yaml".to_string(), key_line(root, &prefix)?))
+                    })
+            })
+            .or_else(|| {
+                self.charts
+                    .iter()
+                    .filter(|(d, _)| !d.is_empty() && d == dir)
+                    .find_map(|(d, root)| Some((format!("{d}values.yaml"), key_line(root, &keys)?)))
+            });
+        ValuesRef {
+            path: path.to_string(),
+            file: found.as_ref().map(|(f, _)| f.clone()),
+            line: found.map(|(_, l)| l),
+        }
+    }
+}
+
+/// The line of the last key of `keys` in a values document.
+fn key_line(root: &kubeward_yaml::Node, keys: &[&str]) -> Option<u32> {
+    let (last, parents) = keys.split_last()?;
+    let mut node = root;
+    for key in parents {
+        node = node.get(key)?;
+    }
+    Some(node.as_map()?.entry(last)?.key_span.start.line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_names_split_into_chart_and_path() {
+        assert_eq!(
+            split_template_name("web/templates/deploy.yaml"),
+            ("web".to_string(), "templates/deploy.yaml".to_string())
+        );
+        assert_eq!(
+            split_template_name("web/charts/db/templates/sts.yaml"),
+            ("db".to_string(), "charts/db/templates/sts.yaml".to_string())
+        );
     }
 }

@@ -167,6 +167,7 @@ pub fn unreadable(name: &str, message: String) -> SourceFile {
         diagnostics: Vec::new(),
         resources: Vec::new(),
         errors: vec![file_error(name, message)],
+        template_map: None,
     }
 }
 

@@ -30,10 +30,11 @@ pub use model::{
     effective_fields, pod_spec_kinds, ContainerKind, ContainerView, Effective, Located, Origin,
     PodSpecView,
 };
-pub use model::{load, Resource, Scan, SourceFile};
+pub use model::{load, Resource, Scan, SourceFile, TemplateMap};
 pub use policy::{policy_schema, RuleInfo};
 pub use report::{
     ErrorEntry, Finding, Region, Report, ResourceRef, Severity, Summary, Suppressed, TemplateRef,
+    ValuesRef,
 };
 pub use report::{FailOn, Format, RenderOptions};
 pub use scanner::{Scanned, Scanner, ScannerOptions, Source};

@@ -2,7 +2,7 @@
 
 use kubeward_yaml::{Diagnostic, Node, Span, Value};
 
-use crate::report::{ErrorEntry, ResourceRef};
+use crate::report::{ErrorEntry, ResourceRef, TemplateRef};
 
 /// One Kubernetes object of a scanned input (list items are resources of their own).
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +31,25 @@ pub struct SourceFile {
     pub resources: Vec<Resource>,
     /// Errors found while building resources (decode errors included).
     pub errors: Vec<ErrorEntry>,
+    /// For the output of a Helm chart: the template line behind each line of `text`.
+    pub template_map: Option<TemplateMap>,
+}
+
+/// Where each line of a rendered chart came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TemplateMap {
+    /// One entry per line of the rendered text (index 0 is line 1); `None` for lines that
+    /// Helm itself wrote (`---`, `# Source:`) or whose origin is unknown.
+    pub lines: Vec<Option<TemplateRef>>,
+}
+
+impl TemplateMap {
+    /// The template line behind rendered line `line` (1-based).
+    #[must_use]
+    pub fn at(&self, line: u32) -> Option<&TemplateRef> {
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        self.lines.get(index)?.as_ref()
+    }
 }
 
 /// All inputs of one scan: relations between resources are evaluated within it.
@@ -76,6 +95,7 @@ pub fn load(name: &str, bytes: &[u8], file: usize) -> SourceFile {
         diagnostics: decoded.diagnostics,
         resources,
         errors,
+        template_map: None,
     }
 }
 

@@ -91,12 +91,33 @@ pub struct ResourceRef {
 /// For a manifest rendered from a Helm chart: the template line that produced the node.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct TemplateRef {
-    /// Chart name.
+    /// Name of the chart the template belongs to (a subchart's own name for its templates).
     pub chart: String,
-    /// Template path inside the chart (`templates/deployment.yaml`).
+    /// Template path relative to the scanned chart's folder (`templates/deployment.yaml`,
+    /// `charts/db/templates/statefulset.yaml` for a subchart).
     pub file: String,
     /// 1-based line in the template.
     pub line: u32,
+    /// 1-based column in the template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// When the node's text was printed from `.Values`: the value's path and where a values
+    /// file sets it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<ValuesRef>,
+}
+
+/// A value of a chart's values, and where it is set.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ValuesRef {
+    /// Dotted path in the values (`securityContext.runAsUser`).
+    pub path: String,
+    /// The values file that sets it (`values.yaml`, or a `-f` file), when one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line of the key in that file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 /// A region in a file, SARIF-style: 1-based lines and character columns, end exclusive.
@@ -226,12 +247,30 @@ pub struct Report {
     pub summary: Summary,
 }
 
+/// Fills [`Finding::template`] for findings in the output of a chart.
+fn trace_to_templates(scan: &Scan, findings: &mut [Finding]) {
+    let maps: std::collections::HashMap<&str, &crate::model::TemplateMap> = scan
+        .files
+        .iter()
+        .filter_map(|f| Some((f.name.as_str(), f.template_map.as_ref()?)))
+        .collect();
+    if maps.is_empty() {
+        return;
+    }
+    for finding in findings {
+        if let Some(map) = maps.get(finding.file.as_str()) {
+            finding.template = map.at(finding.region.line).cloned();
+        }
+    }
+}
+
 impl Report {
     /// Assembles the report of a scan: applies `suppressions` (annotations and comments found
     /// in the scanned files, config exemptions), collects the errors of every input, counts,
     /// and sorts everything by file, line, column, policy and path.
     #[must_use]
-    pub fn build(scan: &Scan, findings: Vec<Finding>, suppressions: &Suppressions) -> Report {
+    pub fn build(scan: &Scan, mut findings: Vec<Finding>, suppressions: &Suppressions) -> Report {
+        trace_to_templates(scan, &mut findings);
         let outcome = suppressions.apply(scan, findings);
         let mut report = Report {
             findings: outcome.active,
@@ -489,6 +528,7 @@ pub(crate) mod tests {
             diagnostics: Vec::new(),
             resources: Vec::new(),
             errors,
+            template_map: None,
         }
     }
 

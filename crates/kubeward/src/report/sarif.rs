@@ -199,28 +199,57 @@ fn result(finding: &Finding, rule_index: usize, suppression: Option<Value>) -> V
     if let Some(template) = &finding.template {
         properties.insert("template".into(), json!(template));
     }
+    let rendered = physical_location(
+        &finding.file,
+        finding.region.line,
+        finding.region.column,
+        finding.region.end_line,
+        finding.region.end_column,
+    );
+    let logical = json!([{
+        "name": r.name,
+        "fullyQualifiedName": qualified,
+        "kind": "object",
+    }]);
+    // A finding in a chart's output is reported in the template the chart author edits; the
+    // line of the rendered manifest follows as a related location.
+    let (primary, related) = match &finding.template {
+        Some(t) => {
+            let uri = format!("{}/{}", finding.file.trim_end_matches('/'), t.file);
+            let column = t.column.unwrap_or(0);
+            let mut message = format!("rendered by template {}:{}", t.file, t.line);
+            if let Some(v) = &t.values {
+                message.push_str(&format!(", value `{}`", v.path));
+                if let (Some(file), Some(line)) = (&v.file, v.line) {
+                    message.push_str(&format!(" set in {file}:{line}"));
+                }
+            }
+            (
+                physical_location(&uri, t.line, column, t.line, column),
+                Some(json!([{
+                    "id": 0,
+                    "physicalLocation": rendered,
+                    "message": { "text": sentence(&format!("The rendered manifest; {message}")) },
+                }])),
+            )
+        }
+        None => (rendered, None),
+    };
     let mut value = json!({
         "ruleId": finding.policy,
         "ruleIndex": rule_index,
         "level": level(finding.severity),
         "message": { "text": sentence(&finding.message) },
         "locations": [{
-            "physicalLocation": physical_location(
-                &finding.file,
-                finding.region.line,
-                finding.region.column,
-                finding.region.end_line,
-                finding.region.end_column,
-            ),
-            "logicalLocations": [{
-                "name": r.name,
-                "fullyQualifiedName": qualified,
-                "kind": "object",
-            }],
+            "physicalLocation": primary,
+            "logicalLocations": logical,
         }],
         "partialFingerprints": { "kubewardFinding/v1": fingerprint(finding) },
         "properties": properties,
     });
+    if let Some(related) = related {
+        value["relatedLocations"] = related;
+    }
     if let Some(suppression) = suppression {
         value["suppressions"] = json!([suppression]);
     }

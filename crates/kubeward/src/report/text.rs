@@ -257,6 +257,12 @@ fn finding_block(
     }
     if let Some(t) = &finding.template {
         let _ = write!(note, ", from {}:{} of chart {}", t.file, t.line, t.chart);
+        if let Some(v) = &t.values {
+            let _ = write!(note, ", value `{}`", v.path);
+            if let (Some(file), Some(line)) = (&v.file, v.line) {
+                let _ = write!(note, " set in {file}:{line}");
+            }
+        }
     }
     help_line(out, p, width, "note", &sanitize(&note));
     if let Some(fix) = fix.filter(|f| !f.trim().is_empty()) {
