@@ -229,7 +229,9 @@ fn b64enc(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
 fn b64dec(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
     match base64_decode(&go_bytes(arg_str(&args, 0))) {
         Ok(bytes) => Ok(bytes_value(&bytes)),
-        Err(at) => Ok(Value::str(format!("illegal base64 data at input byte {at}"))),
+        Err(at) => Ok(Value::str(format!(
+            "illegal base64 data at input byte {at}"
+        ))),
     }
 }
 
@@ -240,7 +242,9 @@ fn b32enc(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
 fn b32dec(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
     match base32_decode(&go_bytes(arg_str(&args, 0))) {
         Ok(bytes) => Ok(bytes_value(&bytes)),
-        Err(at) => Ok(Value::str(format!("illegal base32 data at input byte {at}"))),
+        Err(at) => Ok(Value::str(format!(
+            "illegal base32 data at input byte {at}"
+        ))),
     }
 }
 
@@ -258,11 +262,15 @@ fn sha1sum(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
 }
 
 fn sha256sum(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
-    Ok(Value::str(hex(&Sha256::digest(go_bytes(arg_str(&args, 0))))))
+    Ok(Value::str(hex(&Sha256::digest(go_bytes(arg_str(
+        &args, 0,
+    ))))))
 }
 
 fn sha512sum(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
-    Ok(Value::str(hex(&Sha512::digest(go_bytes(arg_str(&args, 0))))))
+    Ok(Value::str(hex(&Sha512::digest(go_bytes(arg_str(
+        &args, 0,
+    ))))))
 }
 
 /// Adler-32 (RFC 1950).
@@ -281,7 +289,9 @@ fn adler32(data: &[u8]) -> u32 {
 }
 
 fn adler32sum(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
-    Ok(Value::str(adler32(&go_bytes(arg_str(&args, 0))).to_string()))
+    Ok(Value::str(
+        adler32(&go_bytes(arg_str(&args, 0))).to_string(),
+    ))
 }
 
 #[cfg(test)]
@@ -306,12 +316,27 @@ mod tests {
         assert_eq!(call(b64enc, "hello"), "aGVsbG8=");
         assert_eq!(call(b32enc, "hello"), "NBSWY3DP");
         assert_eq!(call(b64dec, "aGVs\nbG8="), "hello");
-        assert_eq!(call(b64dec, "aGVsbG8"), "illegal base64 data at input byte 4");
+        assert_eq!(
+            call(b64dec, "aGVsbG8"),
+            "illegal base64 data at input byte 4"
+        );
         assert_eq!(call(b64dec, "a!"), "illegal base64 data at input byte 1");
-        assert_eq!(call(b64dec, "aGVsbG8=x"), "illegal base64 data at input byte 8");
-        assert_eq!(call(b32dec, "NBSWY3D"), "illegal base32 data at input byte 0");
-        assert_eq!(call(sha256sum, "abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        assert_eq!(call(sha1sum, "abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            call(b64dec, "aGVsbG8=x"),
+            "illegal base64 data at input byte 8"
+        );
+        assert_eq!(
+            call(b32dec, "NBSWY3D"),
+            "illegal base32 data at input byte 0"
+        );
+        assert_eq!(
+            call(sha256sum, "abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            call(sha1sum, "abc"),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
         assert_eq!(call(adler32sum, "Wikipedia"), "300286872");
     }
 }

@@ -157,7 +157,11 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
     };
     let lower = body.to_ascii_lowercase();
     if lower == "inf" || lower == "infinity" {
-        return Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY });
+        return Some(if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
     }
     if lower == "nan" {
         return (body.len() == s.len()).then_some(f64::NAN);
@@ -252,7 +256,7 @@ fn trim_zero_decimal(s: &str) -> &str {
 /// values (the result of the CVTTSD2SI instruction).
 #[allow(clippy::cast_possible_truncation)]
 pub(crate) fn go_f64_to_i64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9_223_372_036_854_775_808.0 || f < -9_223_372_036_854_775_808.0 {
+    if f.is_nan() || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
         return i64::MIN;
     }
     f as i64
@@ -358,21 +362,13 @@ fn mul(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
 
 fn max(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
     let first = cast_to_int64(arg(&args, 0));
-    let m = args
-        .iter()
-        .skip(1)
-        .map(cast_to_int64)
-        .fold(first, i64::max);
+    let m = args.iter().skip(1).map(cast_to_int64).fold(first, i64::max);
     Ok(Value::Int64(m))
 }
 
 fn min(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
     let first = cast_to_int64(arg(&args, 0));
-    let m = args
-        .iter()
-        .skip(1)
-        .map(cast_to_int64)
-        .fold(first, i64::min);
+    let m = args.iter().skip(1).map(cast_to_int64).fold(first, i64::min);
     Ok(Value::Int64(m))
 }
 
@@ -529,11 +525,19 @@ fn subf(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
 }
 
 fn divf(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
-    decimal_op(arg(&args, 0), args.get(1..).unwrap_or_default(), Decimal::div)
+    decimal_op(
+        arg(&args, 0),
+        args.get(1..).unwrap_or_default(),
+        Decimal::div,
+    )
 }
 
 fn mulf(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
-    decimal_op(arg(&args, 0), args.get(1..).unwrap_or_default(), Decimal::mul)
+    decimal_op(
+        arg(&args, 0),
+        args.get(1..).unwrap_or_default(),
+        Decimal::mul,
+    )
 }
 
 /// Go's `math.Max`.
@@ -689,7 +693,10 @@ mod tests {
         assert_eq!(call(to_float64, vec![s("0x1p4")]), "float64 16");
         assert_eq!(call(to_float64, vec![s("1e400")]), "float64 0");
         assert_eq!(call(to_float64, vec![s("+nan")]), "float64 0");
-        assert_eq!(call(atoi, vec![s("99999999999999999999")]), "int 9223372036854775807");
+        assert_eq!(
+            call(atoi, vec![s("99999999999999999999")]),
+            "int 9223372036854775807"
+        );
         assert_eq!(call(atoi, vec![s("0x10")]), "int 0");
         assert_eq!(call(to_decimal, vec![s("0777")]), "int64 511");
         assert_eq!(call(to_decimal, vec![Value::Int(777)]), "int64 511");
@@ -698,26 +705,71 @@ mod tests {
 
     #[test]
     fn integer_arithmetic() {
-        assert_eq!(call(add, vec![Value::Int(1), Value::Float(2.7), s("3")]), "int64 6");
-        assert_eq!(call(div, vec![Value::Int(7), Value::Int(0)]), "ERR runtime error: integer divide by zero");
-        assert_eq!(call(modulo, vec![Value::Int(-7), Value::Int(3)]), "int64 -1");
+        assert_eq!(
+            call(add, vec![Value::Int(1), Value::Float(2.7), s("3")]),
+            "int64 6"
+        );
+        assert_eq!(
+            call(div, vec![Value::Int(7), Value::Int(0)]),
+            "ERR runtime error: integer divide by zero"
+        );
+        assert_eq!(
+            call(modulo, vec![Value::Int(-7), Value::Int(3)]),
+            "int64 -1"
+        );
         assert_eq!(call(div, vec![Value::Int(-7), Value::Int(2)]), "int64 -3");
-        assert_eq!(call(max, vec![Value::Int(1), s("5"), Value::Float(3.0)]), "int64 5");
+        assert_eq!(
+            call(max, vec![Value::Int(1), s("5"), Value::Float(3.0)]),
+            "int64 5"
+        );
         assert_eq!(call(until, vec![Value::Int(-3)]), "[]int [0 -1 -2]");
-        assert_eq!(call(until_step_fn, vec![Value::Int(0), Value::Int(10), Value::Int(4)]), "[]int [0 4 8]");
+        assert_eq!(
+            call(
+                until_step_fn,
+                vec![Value::Int(0), Value::Int(10), Value::Int(4)]
+            ),
+            "[]int [0 4 8]"
+        );
     }
 
     #[test]
     fn decimal_floats() {
-        assert_eq!(call(addf, vec![Value::Float(0.1), Value::Float(0.2)]), "float64 0.3");
-        assert_eq!(call(subf, vec![Value::Float(1.1), Value::Float(0.9)]), "float64 0.2");
-        assert_eq!(call(mulf, vec![Value::Float(1.1), Value::Int(3)]), "float64 3.3");
-        assert_eq!(call(divf, vec![Value::Int(1), Value::Int(3)]), "float64 0.3333333333333333");
-        assert_eq!(call(divf, vec![Value::Int(2), Value::Int(3)]), "float64 0.6666666666666667");
-        assert_eq!(call(divf, vec![Value::Int(1), Value::Int(0)]), "ERR decimal division by 0");
+        assert_eq!(
+            call(addf, vec![Value::Float(0.1), Value::Float(0.2)]),
+            "float64 0.3"
+        );
+        assert_eq!(
+            call(subf, vec![Value::Float(1.1), Value::Float(0.9)]),
+            "float64 0.2"
+        );
+        assert_eq!(
+            call(mulf, vec![Value::Float(1.1), Value::Int(3)]),
+            "float64 3.3"
+        );
+        assert_eq!(
+            call(divf, vec![Value::Int(1), Value::Int(3)]),
+            "float64 0.3333333333333333"
+        );
+        assert_eq!(
+            call(divf, vec![Value::Int(2), Value::Int(3)]),
+            "float64 0.6666666666666667"
+        );
+        assert_eq!(
+            call(divf, vec![Value::Int(1), Value::Int(0)]),
+            "ERR decimal division by 0"
+        );
         assert_eq!(call(add1f, vec![Value::Float(1.5)]), "float64 2.5");
-        assert_eq!(call(round, vec![Value::Float(3.14159), Value::Int(2)]), "float64 3.14");
-        assert_eq!(call(round, vec![Value::Float(-1.5), Value::Int(0)]), "float64 -2");
-        assert_eq!(call(maxf, vec![Value::Float(1.5), Value::Int(3)]), "float64 3");
+        assert_eq!(
+            call(round, vec![Value::Float(2.71928), Value::Int(2)]),
+            "float64 2.72"
+        );
+        assert_eq!(
+            call(round, vec![Value::Float(-1.5), Value::Int(0)]),
+            "float64 -2"
+        );
+        assert_eq!(
+            call(maxf, vec![Value::Float(1.5), Value::Int(3)]),
+            "float64 3"
+        );
     }
 }

@@ -63,11 +63,7 @@ pub fn path_base(p: &str) -> String {
     if trimmed.is_empty() {
         return "/".to_string();
     }
-    trimmed
-        .rsplit('/')
-        .next()
-        .unwrap_or(trimmed)
-        .to_string()
+    trimmed.rsplit('/').next().unwrap_or(trimmed).to_string()
 }
 
 /// Go's `path.Dir`.
@@ -185,7 +181,11 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
     let b = s.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;
-    let hexval = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
+    let hexval = |c: u8| {
+        char::from(c)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
     while let Some(&c) = b.get(i) {
         match c {
             b'%' => {
@@ -199,8 +199,7 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
                     return Err(format!("invalid URL escape {}", go_quote(seq)));
                 }
                 let v = hv << 4 | lv;
-                if mode == Mode::Zone && seq != "%25" && v != b' ' && should_escape(v, Mode::Host)
-                {
+                if mode == Mode::Zone && seq != "%25" && v != b' ' && should_escape(v, Mode::Host) {
                     return Err(format!("invalid URL escape {}", go_quote(seq)));
                 }
                 out.push(v);
@@ -247,7 +246,7 @@ fn valid_optional_port(port: &str) -> bool {
 }
 
 /// Go's `parseHost`.
-fn parse_host(scheme: &str, host: &str) -> Result<String, String> {
+fn parse_host(host: &str) -> Result<String, String> {
     if let Some(open) = host.rfind('[') {
         if open > 0 {
             return Err("invalid IP-literal".to_string());
@@ -279,13 +278,9 @@ fn parse_host(scheme: &str, host: &str) -> Result<String, String> {
         return Ok(format!("[{unescaped}]{colon_port}"));
     }
     if let Some(first) = host.find(':') {
-        let last = host.rfind(':').unwrap_or(first);
-        // Go 1.26 keeps colons strict for http(s) hosts and takes the last colon otherwise.
-        let i = if last != first && scheme != "http" && scheme != "https" {
-            last
-        } else {
-            first
-        };
+        // The Go releases Helm 3.17 is built with take the last colon for every scheme
+        // (Go 1.26 made http and https hosts strict under a GODEBUG setting).
+        let i = host.rfind(':').unwrap_or(first);
         let colon_port = host.get(i..).unwrap_or("");
         if !valid_optional_port(colon_port) {
             return Err(format!("invalid port {} after host", go_quote(colon_port)));
@@ -345,7 +340,9 @@ fn get_scheme(raw: &str) -> Result<(&str, &str), String> {
 
 /// Go's `url.Parse`; the error is `parse "URL": reason`.
 fn parse_url(raw: &str) -> Result<Url, String> {
-    let (u, frag) = raw.split_once('#').map_or((raw, None), |(a, b)| (a, Some(b)));
+    let (u, frag) = raw
+        .split_once('#')
+        .map_or((raw, None), |(a, b)| (a, Some(b)));
     let mut url = parse_no_fragment(u).map_err(|e| format!("parse {}: {e}", go_quote(u)))?;
     if let Some(frag) = frag.filter(|f| !f.is_empty()) {
         let unescaped =
@@ -406,7 +403,7 @@ fn parse_no_fragment(raw: &str) -> Result<Url, String> {
             ),
             None => (None, authority.as_str()),
         };
-        url.host = parse_host(&url.scheme, host_part)?;
+        url.host = parse_host(host_part)?;
         if let Some(info) = user_part {
             if !valid_userinfo(info) {
                 return Err("net/url: invalid userinfo".to_string());
@@ -498,18 +495,17 @@ impl Url {
             buf.push(':');
         }
         if self.opaque.is_empty() {
-            if !self.scheme.is_empty() || !self.host.is_empty() || self.user.is_some() {
-                if !(self.omit_host && self.host.is_empty() && self.user.is_none()) {
-                    if !self.host.is_empty() || !self.path.is_empty() || self.user.is_some() {
-                        buf.push_str("//");
-                    }
-                    if let Some(user) = &self.user {
-                        buf.push_str(&userinfo_string(user));
-                        buf.push('@');
-                    }
-                    if !self.host.is_empty() {
-                        buf.push_str(&escape(&self.host, Mode::Host));
-                    }
+            let no_authority = self.host.is_empty() && self.user.is_none();
+            if !(no_authority && (self.scheme.is_empty() || self.omit_host)) {
+                if !self.host.is_empty() || !self.path.is_empty() || self.user.is_some() {
+                    buf.push_str("//");
+                }
+                if let Some(user) = &self.user {
+                    buf.push_str(&userinfo_string(user));
+                    buf.push('@');
+                }
+                if !self.host.is_empty() {
+                    buf.push_str(&escape(&self.host, Mode::Host));
                 }
             }
             let path = self.escaped_path();
@@ -640,5 +636,22 @@ mod tests {
         m.insert("userinfo".to_string(), Value::str("me"));
         let joined = url_join(&mut ctx, vec![Value::map(m)]).map(|v| v.to_go_string());
         assert_eq!(joined.as_deref(), Ok("http://me@h:80/a%20b"));
+        let join_one = |k: &str, v: Value| {
+            let mut m = BTreeMap::new();
+            m.insert(k.to_string(), v);
+            url_join(&mut FuncCtx::default(), vec![Value::map(m)]).map(|v| v.to_go_string())
+        };
+        assert_eq!(
+            join_one("host", Value::Int(3)),
+            Err("unable to parse host key, must be of type string, but int found".to_string())
+        );
+        assert_eq!(
+            join_one("host", Value::Nil),
+            Err("runtime error: invalid memory address or nil pointer dereference".to_string())
+        );
+        assert_eq!(
+            join_one("userinfo", Value::str("a b")),
+            Err("unable to parse userinfo in dict: parse \"proto://a b@host\": net/url: invalid userinfo".to_string())
+        );
     }
 }

@@ -60,9 +60,18 @@ mod tests {
         assert_eq!(call(type_of, vec![Value::Nil]), "<nil>");
         assert_eq!(call(kind_of, vec![Value::Nil]), "invalid");
         assert_eq!(call(kind_of, vec![Value::str_list(vec![])]), "slice");
-        assert_eq!(call(kind_is, vec![Value::str("map"), Value::empty_map()]), "true");
-        assert_eq!(call(type_is_like, vec![Value::str("int"), Value::Int(1)]), "true");
-        assert_eq!(call(deep_equal, vec![Value::Int(1), Value::Float(1.0)]), "false");
+        assert_eq!(
+            call(kind_is, vec![Value::str("map"), Value::empty_map()]),
+            "true"
+        );
+        assert_eq!(
+            call(type_is_like, vec![Value::str("int"), Value::Int(1)]),
+            "true"
+        );
+        assert_eq!(
+            call(deep_equal, vec![Value::Int(1), Value::Float(1.0)]),
+            "false"
+        );
         assert_eq!(call(deep_equal, vec![Value::Nil, Value::Invalid]), "true");
     }
 }

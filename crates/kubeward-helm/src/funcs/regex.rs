@@ -28,12 +28,24 @@ pub(crate) const FUNCS: &[FuncDef] = &[
     FuncDef::new("regexMatch", Sig::fixed(&[S, S]), regex_match),
     FuncDef::new("mustRegexMatch", Sig::fixed(&[S, S]), must_regex_match),
     FuncDef::new("regexFindAll", Sig::fixed(&[S, S, I]), regex_find_all),
-    FuncDef::new("mustRegexFindAll", Sig::fixed(&[S, S, I]), must_regex_find_all),
+    FuncDef::new(
+        "mustRegexFindAll",
+        Sig::fixed(&[S, S, I]),
+        must_regex_find_all,
+    ),
     FuncDef::new("regexFind", Sig::fixed(&[S, S]), regex_find),
     FuncDef::new("mustRegexFind", Sig::fixed(&[S, S]), must_regex_find),
     FuncDef::new("regexReplaceAll", Sig::fixed(&[S, S, S]), regex_replace_all),
-    FuncDef::new("mustRegexReplaceAll", Sig::fixed(&[S, S, S]), must_regex_replace_all),
-    FuncDef::new("regexReplaceAllLiteral", Sig::fixed(&[S, S, S]), regex_replace_literal),
+    FuncDef::new(
+        "mustRegexReplaceAll",
+        Sig::fixed(&[S, S, S]),
+        must_regex_replace_all,
+    ),
+    FuncDef::new(
+        "regexReplaceAllLiteral",
+        Sig::fixed(&[S, S, S]),
+        regex_replace_literal,
+    ),
     FuncDef::new(
         "mustRegexReplaceAllLiteral",
         Sig::fixed(&[S, S, S]),
@@ -66,6 +78,7 @@ fn compile(pattern: &str) -> Result<Rc<Regex>, String> {
     if pattern.len() > MAX_PATTERN_BYTES {
         return Err(syntax_error("expression too large", pattern));
     }
+    check_syntax(pattern)?;
     let translated = translate(pattern)?;
     let re = RegexBuilder::new(&translated)
         .size_limit(COMPILED_SIZE_LIMIT)
@@ -134,13 +147,204 @@ fn rust_error_to_go(pattern: &str, err: &regex::Error) -> String {
     }
 }
 
+/// What precedes a repetition operator while scanning a pattern.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
+    /// Nothing to repeat: the start, `(` or `|`.
+    Nothing,
+    /// An atom, group or class.
+    Atom,
+    /// A repetition operator starting at this byte offset; `lazy` once its `?` was read.
+    Repeat { start: usize, lazy: bool },
+}
+
+/// A counted repetition `{n}`, `{n,}` or `{n,m}` starting at char index `k`: the index
+/// after it, `n` and `m` (`None` for no upper bound or `{n}`'s `n`).
+fn counted_repeat(chars: &[(usize, char)], k: usize) -> Option<(usize, u64, Option<u64>)> {
+    let mut j = k + 1;
+    let number = |j: &mut usize| -> Option<u64> {
+        let start = *j;
+        let mut v: u64 = 0;
+        while let Some(&(_, d)) = chars.get(*j) {
+            let Some(x) = d.to_digit(10) else { break };
+            v = v.saturating_mul(10).saturating_add(u64::from(x));
+            *j += 1;
+        }
+        (*j > start).then_some(v)
+    };
+    let min = number(&mut j)?;
+    let max = match chars.get(j).map(|x| x.1) {
+        Some('}') => Some(min),
+        Some(',') => {
+            j += 1;
+            if chars.get(j).map(|x| x.1) == Some('}') {
+                None
+            } else {
+                Some(number(&mut j)?)
+            }
+        }
+        _ => return None,
+    };
+    (chars.get(j).map(|x| x.1) == Some('}')).then_some((j + 1, min, max))
+}
+
+/// The checks Go's parser makes that the `regex` crate does not make, or makes with other
+/// words: repetition operators without an argument, nested repetitions (`a**`), repeat
+/// counts above 1000, and reversed class ranges.
+fn check_syntax(pattern: &str) -> Result<(), String> {
+    let chars: Vec<(usize, char)> = pattern.char_indices().collect();
+    let at = |k: usize| chars.get(k).map(|x| x.1);
+    let offset = |k: usize| chars.get(k).map_or(pattern.len(), |x| x.0);
+    let mut last = Last::Nothing;
+    let mut k = 0;
+    while let Some(c) = at(k) {
+        let pos = offset(k);
+        match c {
+            '\\' => {
+                if at(k + 1) == Some('Q') {
+                    k += 2;
+                    while at(k).is_some() && !(at(k) == Some('\\') && at(k + 1) == Some('E')) {
+                        k += 1;
+                    }
+                }
+                k += 2;
+                last = Last::Atom;
+                continue;
+            }
+            '[' => {
+                k += 1;
+                if at(k) == Some('^') {
+                    k += 1;
+                }
+                let mut first = true;
+                while let Some(cc) = at(k) {
+                    if cc == ']' && !first {
+                        break;
+                    }
+                    first = false;
+                    if cc == '\\' {
+                        k += 2;
+                        continue;
+                    }
+                    if cc == '[' && at(k + 1) == Some(':') {
+                        if let Some(end) = pattern.get(offset(k)..).and_then(|r| r.find(":]")) {
+                            let end = offset(k) + end + 2;
+                            while offset(k) < end {
+                                k += 1;
+                            }
+                            continue;
+                        }
+                    }
+                    if at(k + 1) == Some('-') {
+                        if let Some(hi) = at(k + 2).filter(|&h| h != ']' && h != '\\') {
+                            if hi < cc {
+                                let frag = pattern.get(offset(k)..offset(k + 3)).unwrap_or("");
+                                return Err(syntax_error("invalid character class range", frag));
+                            }
+                            k += 3;
+                            continue;
+                        }
+                    }
+                    k += 1;
+                }
+                k += 1;
+                last = Last::Atom;
+                continue;
+            }
+            '(' => {
+                let before = last;
+                last = Last::Nothing;
+                if at(k + 1) == Some('?') {
+                    let mut j = k + 2;
+                    if matches!(at(j), Some('P' | '<')) {
+                        while at(j).is_some_and(|ch| ch != '>') {
+                            j += 1;
+                        }
+                        k = j + 1;
+                        continue;
+                    }
+                    while let Some(f) = at(j) {
+                        if !matches!(f, 'i' | 'm' | 's' | 'U' | '-') {
+                            break;
+                        }
+                        j += 1;
+                    }
+                    if at(j) == Some(')') {
+                        // A flags-only group `(?i)` leaves the previous atom in place.
+                        last = before;
+                        k = j + 1;
+                        continue;
+                    }
+                    // `(?i:` or an unsupported group, which `translate` reports.
+                    k = j + 1;
+                    continue;
+                }
+            }
+            '|' => last = Last::Nothing,
+            ')' => last = Last::Atom,
+            '*' | '+' | '?' | '{' => {
+                let (end, counts) = if c == '{' {
+                    match counted_repeat(&chars, k) {
+                        Some((end, min, max)) => (end, Some((min, max))),
+                        None => {
+                            last = Last::Atom;
+                            k += 1;
+                            continue;
+                        }
+                    }
+                } else {
+                    (k + 1, None)
+                };
+                if let Some((min, max)) = counts {
+                    if min > 1000 || max.is_some_and(|m| m > 1000 || m < min) {
+                        let frag = pattern.get(pos..offset(end)).unwrap_or("");
+                        return Err(syntax_error("invalid repeat count", frag));
+                    }
+                }
+                let lazy_end = if at(end) == Some('?') { end + 1 } else { end };
+                match last {
+                    Last::Nothing => {
+                        let frag = pattern.get(pos..offset(lazy_end)).unwrap_or("");
+                        return Err(syntax_error(
+                            "missing argument to repetition operator",
+                            frag,
+                        ));
+                    }
+                    Last::Repeat { start, lazy } if c != '?' || lazy => {
+                        let frag = pattern.get(start..offset(lazy_end)).unwrap_or("");
+                        return Err(syntax_error("invalid nested repetition operator", frag));
+                    }
+                    Last::Repeat { start, .. } => {
+                        last = Last::Repeat { start, lazy: true };
+                        k += 1;
+                        continue;
+                    }
+                    Last::Atom => {
+                        last = Last::Repeat {
+                            start: pos,
+                            lazy: lazy_end > end,
+                        };
+                        k = lazy_end;
+                        continue;
+                    }
+                }
+            }
+            _ => last = Last::Atom,
+        }
+        k += 1;
+    }
+    Ok(())
+}
+
 /// Rewrites a Go pattern into the `regex` crate's dialect (see the module docs).
 fn translate(pattern: &str) -> Result<String, String> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut i = 0;
+    let indexed: Vec<(usize, char)> = pattern.char_indices().collect();
     let mut in_class = false;
     let mut class_start = 0;
+    let mut names: Vec<String> = Vec::new();
     while let Some(&c) = chars.get(i) {
         match c {
             '\\' => {
@@ -236,6 +440,31 @@ fn translate(pattern: &str) -> Result<String, String> {
                 out.push(c);
             }
             '-' if in_class && chars.get(i + 1) == Some(&'-') => out.push_str("\\-"),
+            '{' if !in_class && counted_repeat(&indexed, i).is_none() => out.push_str("\\{"),
+            '(' if !in_class
+                && chars.get(i + 1) == Some(&'?')
+                && (chars.get(i + 2) == Some(&'<') || chars.get(i + 2) == Some(&'P')) =>
+            {
+                // A named group: Go allows a name twice, `regex` does not, so a repeated
+                // name gets a suffix that `expand` ignores.
+                let open = if chars.get(i + 2) == Some(&'P') { 4 } else { 3 };
+                let name: String = chars
+                    .get(i + open..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&ch| ch != '>')
+                    .collect();
+                let count = names.iter().filter(|n| **n == name).count();
+                names.push(name.clone());
+                out.push_str("(?P<");
+                out.push_str(&name);
+                if count > 0 {
+                    out.push_str(&format!("{DUP_SUFFIX}{count}"));
+                }
+                out.push('>');
+                i += open + name.chars().count() + 1;
+                continue;
+            }
             '(' if !in_class && chars.get(i + 1) == Some(&'?') => {
                 // Flags groups: Go knows only i, m, s and U.
                 let mut j = i + 2;
@@ -251,7 +480,10 @@ fn translate(pattern: &str) -> Result<String, String> {
                             .get(i..=j)
                             .map(|s| s.iter().collect())
                             .unwrap_or_default();
-                        return Err(syntax_error("invalid or unsupported Perl syntax", &fragment));
+                        return Err(syntax_error(
+                            "invalid or unsupported Perl syntax",
+                            &fragment,
+                        ));
                     }
                     j += 1;
                 }
@@ -274,6 +506,9 @@ fn translate(pattern: &str) -> Result<String, String> {
     }
     Ok(out)
 }
+
+/// Suffix given to the second and later groups of the same name.
+const DUP_SUFFIX: &str = "__kwdup";
 
 /// Letters Go accepts after a backslash.
 const GO_ESCAPES: &str = "aftnrvbBdDsSwWpPxAzQE";
@@ -298,7 +533,10 @@ fn all_matches(re: &Regex, s: &str, n: i64) -> Vec<regex::CaptureLocations> {
             if Some(start) == prev_end {
                 accept = false;
             }
-            pos += s.get(pos..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8);
+            pos += s
+                .get(pos..)
+                .and_then(|r| r.chars().next())
+                .map_or(1, char::len_utf8);
         } else {
             pos = end;
         }
@@ -331,7 +569,19 @@ fn expand(re: &Regex, template: &str, src: &str, locs: &regex::CaptureLocations,
         match num {
             Some(n) => out.push_str(group(n).unwrap_or("")),
             None => {
-                if let Some(i) = names.iter().position(|x| *x == Some(name)) {
+                // The first group of that name that took part in the match.
+                let same = |x: &Option<&str>| {
+                    x.is_some_and(|x| {
+                        x == name
+                            || x.strip_prefix(name)
+                                .is_some_and(|r| r.starts_with(DUP_SUFFIX))
+                    })
+                };
+                let hit = names
+                    .iter()
+                    .enumerate()
+                    .find(|(i, x)| same(x) && group(*i).is_some());
+                if let Some((i, _)) = hit {
                     out.push_str(group(i).unwrap_or(""));
                 }
             }
@@ -363,7 +613,9 @@ fn extract(s: &str) -> Option<(&str, Option<usize>, &str)> {
     let mut num: Option<usize> = Some(0);
     for b in name.bytes() {
         num = match num {
-            Some(n) if b.is_ascii_digit() && n < 100_000_000 => Some(n * 10 + usize::from(b - b'0')),
+            Some(n) if b.is_ascii_digit() && n < 100_000_000 => {
+                Some(n * 10 + usize::from(b - b'0'))
+            }
             _ => None,
         };
         if num.is_none() {
@@ -495,7 +747,9 @@ fn must_regex_find(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
 }
 
 fn replace_expand(ctx: &FuncCtx, re: &Regex, src: &str, template: &str) -> Result<Value, String> {
-    let out = replace_all(ctx, re, src, |locs, out| expand(re, template, src, locs, out))?;
+    let out = replace_all(ctx, re, src, |locs, out| {
+        expand(re, template, src, locs, out)
+    })?;
     Ok(Value::str(out))
 }
 
@@ -570,14 +824,29 @@ mod tests {
         assert_eq!(call(regex_match, &["^\\d+$", "١٢"], None), "false");
         assert_eq!(call(regex_match, &["\\bé", "aé"], None), "true");
         assert_eq!(call(regex_find_all, &["a*", "baaac"], Some(-1)), "[ aaa ]");
-        assert_eq!(call(regex_replace_all, &["a(x*)b", "-ab-axxb-", "${1}W"], None), "-W-xxW-");
-        assert_eq!(call(regex_replace_all, &["a(x*)b", "-ab-axxb-", "$1W"], None), "---");
-        assert_eq!(call(regex_replace_all, &["a*", "baaac", "X"], None), "XbXcX");
-        assert_eq!(call(regex_replace_literal, &["a(x*)b", "-ab-", "$1"], None), "-$1-");
+        assert_eq!(
+            call(regex_replace_all, &["a(x*)b", "-ab-axxb-", "${1}W"], None),
+            "-W-xxW-"
+        );
+        assert_eq!(
+            call(regex_replace_all, &["a(x*)b", "-ab-axxb-", "$1W"], None),
+            "---"
+        );
+        assert_eq!(
+            call(regex_replace_all, &["a*", "baaac", "X"], None),
+            "XbXcX"
+        );
+        assert_eq!(
+            call(regex_replace_literal, &["a(x*)b", "-ab-", "$1"], None),
+            "-$1-"
+        );
         assert_eq!(call(regex_split, &["a", "banana"], Some(-1)), "[b n n ]");
         assert_eq!(call(regex_split, &["a", "banana"], Some(2)), "[b nana]");
         assert_eq!(call(regex_split, &["", "abc"], Some(-1)), "[a b c]");
-        assert_eq!(call(regex_quote_meta, &["1.5*[x]"], None), "1\\.5\\*\\[x\\]");
+        assert_eq!(
+            call(regex_quote_meta, &["1.5*[x]"], None),
+            "1\\.5\\*\\[x\\]"
+        );
         assert_eq!(call(regex_find, &["[[]x", "a[x"], None), "[x");
         assert_eq!(call(regex_find, &["\\Qa.b\\E", "xa.b"], None), "a.b");
         assert_eq!(
@@ -589,5 +858,23 @@ mod tests {
             "ERR regexp: Compile(`(a`): error parsing regexp: missing closing ): `(a`"
         );
         assert_eq!(call(regex_match, &["(a", "x"], None), "false");
+        assert_eq!(
+            call(
+                regex_replace_all,
+                &["(?P<n>a)|(?P<n>b)", "ab", "<$n>"],
+                None
+            ),
+            "<a><b>"
+        );
+        assert_eq!(
+            call(must_regex_match, &["a{2}{3}", "x"], None),
+            "ERR error parsing regexp: invalid nested repetition operator: `{2}{3}`"
+        );
+        assert_eq!(call(must_regex_match, &["x{", "x{"], None), "true");
+        assert_eq!(call(regex_find, &["a{,3}", "a{,3}"], None), "a{,3}");
+        assert_eq!(
+            call(must_regex_match, &["(?i)*", ""], None),
+            "ERR error parsing regexp: missing argument to repetition operator: `*`"
+        );
     }
 }

@@ -833,17 +833,18 @@ fn next_word(s: &[u8]) -> (Word, &[u8], &[u8]) {
         return (Word::Invalid, s.get(..offset).unwrap_or(s), tail(offset));
     }
     let mut remaining = tail(size);
-    let same_class = |remaining: &mut &[u8], offset: &mut usize, r: &mut char, ok: &dyn Fn(char) -> bool| {
-        while !remaining.is_empty() {
-            let (nr, sz) = next_valid_rune(remaining, *r);
-            *r = nr;
-            if !ok(nr) {
-                break;
+    let same_class =
+        |remaining: &mut &[u8], offset: &mut usize, r: &mut char, ok: &dyn Fn(char) -> bool| {
+            while !remaining.is_empty() {
+                let (nr, sz) = next_valid_rune(remaining, *r);
+                *r = nr;
+                if !ok(nr) {
+                    break;
+                }
+                *offset += sz;
+                *remaining = remaining.get(sz..).unwrap_or_default();
             }
-            *offset += sz;
-            *remaining = remaining.get(sz..).unwrap_or_default();
-        }
-    };
+        };
     let wt;
     if is_connector(r) {
         wt = Word::Connector;
@@ -993,11 +994,17 @@ fn camel_to_lower(s: &[u8], connector: char) -> Vec<u8> {
 }
 
 fn snakecase(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
-    Ok(bytes_value(&camel_to_lower(&go_bytes(arg_str(&args, 0)), '_')))
+    Ok(bytes_value(&camel_to_lower(
+        &go_bytes(arg_str(&args, 0)),
+        '_',
+    )))
 }
 
 fn kebabcase(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
-    Ok(bytes_value(&camel_to_lower(&go_bytes(arg_str(&args, 0)), '-')))
+    Ok(bytes_value(&camel_to_lower(
+        &go_bytes(arg_str(&args, 0)),
+        '-',
+    )))
 }
 
 /// xstrings' `ToPascalCase` (`toCamelCase(s, true)`).
@@ -1117,7 +1124,10 @@ fn wrap_with(ctx: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
     let width = arg_int(&args, 0);
     // Each cut adds one separator: bound the result before building it.
     let cuts = s.len() / usize::try_from(width.max(1)).unwrap_or(1);
-    ctx.check_string_len(s.len().saturating_add(cuts.saturating_mul(sep.len().max(1))))?;
+    ctx.check_string_len(
+        s.len()
+            .saturating_add(cuts.saturating_mul(sep.len().max(1))),
+    )?;
     Ok(bytes_value(&wrap_custom(&s, width, &sep, true)))
 }
 
@@ -1126,7 +1136,9 @@ fn contains(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
 }
 
 fn has_prefix(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
-    Ok(Value::Bool(arg_str(&args, 1).starts_with(arg_str(&args, 0))))
+    Ok(Value::Bool(
+        arg_str(&args, 1).starts_with(arg_str(&args, 0)),
+    ))
 }
 
 fn has_suffix(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
@@ -1343,6 +1355,7 @@ fn join(ctx: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
 }
 
 /// Byte order of Go strings.
+#[allow(clippy::ptr_arg)] // used with `sort_by` on `Vec<String>`
 fn go_cmp(a: &String, b: &String) -> std::cmp::Ordering {
     go_bytes(a).cmp(&go_bytes(b))
 }
@@ -1371,7 +1384,12 @@ fn sort_alpha(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
 }
 
 /// Sprig's `untilStep` as a count-checked vector.
-pub(crate) fn until_step(ctx: &FuncCtx, start: i64, stop: i64, step: i64) -> Result<Vec<i64>, String> {
+pub(crate) fn until_step(
+    ctx: &FuncCtx,
+    start: i64,
+    stop: i64,
+    step: i64,
+) -> Result<Vec<i64>, String> {
     let (s, e, st) = (i128::from(start), i128::from(stop), i128::from(step));
     let count: i128 = if e < s {
         if st >= 0 {
@@ -1455,7 +1473,7 @@ mod go_table {
     /// Results of Sprig v3.3.0's functions, obtained by executing `{{ fn args… }}` with Go's
     /// text/template and Sprig's function map (error texts are what follows
     /// `error calling fn: `).
-    #[allow(clippy::too_many_lines)]
+    #[allow(clippy::too_many_lines, clippy::approx_constant)]
     fn cases() -> Vec<(&'static str, Vec<Value>, &'static str)> {
         vec![
         ("abbrev", vec![Value::Int(5), Value::str("hello world")], "he..."),
@@ -1799,7 +1817,12 @@ mod go_table {
                 failures.push(format!("{shown}\n   got: {got:?}\n  want: {want:?}"));
             }
         }
-        assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "{} mismatches:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 }
 
@@ -1821,16 +1844,23 @@ mod tests {
     }
 
     fn text(v: &Value) -> String {
-        v.as_str().map(str::to_string).unwrap_or_else(|| v.to_go_string())
+        v.as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| v.to_go_string())
     }
 
-    // Expected values below come from running the same calls in Go (Sprig v3.3.0).
+    // Expected values follow Go's definitions (byte slicing, strconv.Quote); `go_table`
+    // holds the results recorded from Go itself.
     #[test]
     fn byte_slicing_keeps_go_bytes() {
         let half = call(trunc, vec![Value::Int(1), s("é")]);
         assert_eq!(go_bytes(&text(&half)).as_ref(), &[0xC3]);
         assert_eq!(go_quote(&text(&half)), "\"\\xc3\"");
-        let joined = format!("{}{}", text(&half), text(&call(substr, vec![Value::Int(1), Value::Int(2), s("é")])));
+        let joined = format!(
+            "{}{}",
+            text(&half),
+            text(&call(substr, vec![Value::Int(1), Value::Int(2), s("é")]))
+        );
         assert_eq!(string_from_go_bytes(&go_bytes(&joined)), "é");
         assert_eq!(text(&call(trunc, vec![Value::Int(-3), s("abcdef")])), "def");
         assert_eq!(text(&call(trunc, vec![Value::Int(-9), s("abc")])), "abc");
@@ -1847,33 +1877,17 @@ mod tests {
     #[test]
     fn quoting() {
         assert_eq!(
-            text(&call(quote, vec![s("a\"b\\\n\té\u{a0}\u{1}"), Value::Nil, Value::Float(1e6)])),
+            text(&call(
+                quote,
+                vec![s("a\"b\\\n\té\u{a0}\u{1}"), Value::Nil, Value::Float(1e6)]
+            )),
             "\"a\\\"b\\\\\\n\\té\\u00a0\\x01\" \"1e+06\""
         );
         assert_eq!(text(&call(squote, vec![s("x"), Value::Int(3)])), "'x' '3'");
-        assert_eq!(text(&call(cat, vec![s("a"), Value::Nil, Value::Int(2)])), "a 2");
-    }
-
-    #[test]
-    fn case_conversions() {
-        let cases = [
-            ("HTTPServer", "http_server", "http-server", "HTTPServer"),
-            ("hello world-foo_bar", "hello_world_foo_bar", "hello-world-foo-bar", "HelloWorldFooBar"),
-            ("FirstName", "first_name", "first-name", "FirstName"),
-            ("version2Beta", "version_2_beta", "version-2-beta", "Version2Beta"),
-            ("foo123bar", "foo_123bar", "foo-123bar", "Foo123bar"),
-            ("ALL_CAPS", "all_caps", "all-caps", "AllCaps"),
-            ("__a", "__a", "--a", "__A"),
-        ];
-        for (input, snake, kebab, pascal) in cases {
-            assert_eq!(text(&call(snakecase, vec![s(input)])), snake, "{input}");
-            assert_eq!(text(&call(kebabcase, vec![s(input)])), kebab, "{input}");
-            assert_eq!(text(&call(camelcase, vec![s(input)])), pascal, "{input}");
-        }
-        assert_eq!(text(&call(title, vec![s("hello wOrld-x y.z")])), "Hello WOrld-X Y.Z");
-        assert_eq!(text(&call(untitle, vec![s("Hello World")])), "hello world");
-        assert_eq!(text(&call(swapcase, vec![s("This Is A Test")])), "tHIS iS a tEST");
-        assert_eq!(text(&call(upper, vec![s("straße")])), "STRAßE");
+        assert_eq!(
+            text(&call(cat, vec![s("a"), Value::Nil, Value::Int(2)])),
+            "a 2"
+        );
     }
 
     #[test]
@@ -1892,8 +1906,16 @@ mod tests {
         assert_eq!(out.as_str(), "\n  a\n  \n  b");
         assert_eq!(out.origins().map(<[_]>::len), Some(4));
         assert_eq!(out.origins().and_then(|o| o.first().cloned()), Some(None));
-        let trimmed = call(trim, vec![Value::String(Str::with_origins("\n x\n\n", vec![o(1), o(2), o(3), o(4)]))]);
-        let Value::String(trimmed) = trimmed else { return };
+        let trimmed = call(
+            trim,
+            vec![Value::String(Str::with_origins(
+                "\n x\n\n",
+                vec![o(1), o(2), o(3), o(4)],
+            ))],
+        );
+        let Value::String(trimmed) = trimmed else {
+            return;
+        };
         assert_eq!(trimmed.as_str(), "x");
         assert_eq!(trimmed.origins().map(<[_]>::to_vec), Some(vec![o(2)]));
     }
@@ -1902,25 +1924,65 @@ mod tests {
     fn lists_and_misc() {
         assert_eq!(text(&call(seq, vec![Value::Int(5)])), "1 2 3 4 5");
         assert_eq!(text(&call(seq, vec![Value::Int(0)])), "1 0");
-        assert_eq!(text(&call(seq, vec![Value::Int(2), Value::Int(-2)])), "2 1 0 -1 -2");
-        assert_eq!(text(&call(seq, vec![Value::Int(0), Value::Int(3), Value::Int(9)])), "0 3 6 9");
-        assert_eq!(text(&call(seq, vec![Value::Int(9), Value::Int(3), Value::Int(0)])), "");
+        assert_eq!(
+            text(&call(seq, vec![Value::Int(2), Value::Int(-2)])),
+            "2 1 0 -1 -2"
+        );
+        assert_eq!(
+            text(&call(
+                seq,
+                vec![Value::Int(0), Value::Int(3), Value::Int(9)]
+            )),
+            "0 3 6 9"
+        );
+        assert_eq!(
+            text(&call(
+                seq,
+                vec![Value::Int(9), Value::Int(3), Value::Int(0)]
+            )),
+            ""
+        );
         let m = call(split, vec![s(","), s("a,b")]);
         assert_eq!(m.type_name(), "map[string]string");
         assert_eq!(m.to_go_string(), "map[_0:a _1:b]");
-        assert_eq!(call(splitn, vec![s(","), Value::Int(2), s("a,b,c")]).to_go_string(), "map[_0:a _1:b,c]");
+        assert_eq!(
+            call(splitn, vec![s(","), Value::Int(2), s("a,b,c")]).to_go_string(),
+            "map[_0:a _1:b,c]"
+        );
         let l = Value::list(vec![Value::Int(3), Value::Nil, s("a"), Value::Float(1.5)]);
         assert_eq!(text(&call(join, vec![s("-"), l.clone()])), "3-a-1.5");
         assert_eq!(call(sort_alpha, vec![l]).to_go_string(), "[1.5 3 a]");
+        // Go sorts a `[]string` argument in place.
+        let sl = Value::str_list(vec!["b".into(), "a".into(), "c".into()]);
+        let _ = call(sort_alpha, vec![sl.clone()]);
+        assert_eq!(sl.to_go_string(), "[a b c]");
         assert_eq!(text(&call(nospace, vec![s(" a b\tc ")])), "abc");
         assert_eq!(text(&call(initials, vec![s("foo bar  baz")])), "fbb");
-        assert_eq!(text(&call(wrap, vec![Value::Int(5), s("hello world again")])), "hello\nworld\nagain");
-        assert_eq!(text(&call(wrap_with, vec![Value::Int(3), s("|"), s("abcdefg")])), "abc|def|g");
-        assert_eq!(text(&call(abbrev, vec![Value::Int(5), s("hello world")])), "he...");
-        assert_eq!(text(&call(abbrevboth, vec![Value::Int(5), Value::Int(10), s("1234 5678 9123")])), "...5678...");
+        assert_eq!(
+            text(&call(wrap, vec![Value::Int(5), s("hello world again")])),
+            "hello\nworld\nagain"
+        );
+        assert_eq!(
+            text(&call(wrap_with, vec![Value::Int(3), s("|"), s("abcdefg")])),
+            "abc|def|g"
+        );
+        assert_eq!(
+            text(&call(abbrev, vec![Value::Int(5), s("hello world")])),
+            "he..."
+        );
+        assert_eq!(
+            text(&call(
+                abbrevboth,
+                vec![Value::Int(5), Value::Int(10), s("1234 5678 9123")]
+            )),
+            "...5678..."
+        );
         assert_eq!(text(&call(replace, vec![s(""), s("-"), s("ab")])), "-a-b-");
         assert_eq!(text(&call(trim_all, vec![s("$"), s("$$5.00$")])), "5.00");
-        assert_eq!(text(&call(repeat, vec![Value::Int(-1), s("a")])), "ERR strings: negative Repeat count");
+        assert_eq!(
+            text(&call(repeat, vec![Value::Int(-1), s("a")])),
+            "ERR strings: negative Repeat count"
+        );
         assert_eq!(text(&call(rand_alpha_num, vec![Value::Int(12)])).len(), 12);
     }
 }
