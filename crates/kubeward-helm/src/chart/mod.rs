@@ -3,8 +3,28 @@
 //! output `helm template` prints, with a source map back to the templates.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
-use crate::value::Origin;
+use crate::template::{ExecOptions, TemplateError, Templates};
+use crate::value::{Map, MapType, Origin, Value};
+
+mod archive;
+mod deps;
+mod glob;
+mod ignore;
+mod load;
+mod metadata;
+mod objects;
+pub(crate) mod output;
+mod schema;
+mod semver;
+mod strvals;
+mod values;
+
+pub use metadata::{Dependency, Maintainer, Metadata};
+
+/// The deepest subchart nesting accepted (guards recursion on hostile archives).
+pub(crate) const MAX_CHART_DEPTH: usize = 32;
 
 /// A chart error: the chart could not be loaded, its values are invalid, or a template
 /// failed (with its location).
@@ -20,6 +40,18 @@ pub struct ChartError {
     pub column: Option<u32>,
 }
 
+impl ChartError {
+    /// An error with a message and no location.
+    pub(crate) fn msg(message: impl Into<String>) -> Self {
+        ChartError {
+            message: message.into(),
+            file: None,
+            line: None,
+            column: None,
+        }
+    }
+}
+
 impl std::fmt::Display for ChartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
@@ -28,21 +60,164 @@ impl std::fmt::Display for ChartError {
 
 impl std::error::Error for ChartError {}
 
-/// A loaded chart with its subcharts.
-#[derive(Debug, Clone, Default)]
-pub struct Chart {
-    /// The chart's files, by path relative to the chart root (`Chart.yaml`,
-    /// `templates/deploy.yaml`, `charts/sub-1.0.0.tgz`…).
-    pub files: BTreeMap<String, Vec<u8>>,
+/// Bounds on what loading a chart may read.
+#[derive(Debug, Clone)]
+pub struct LoadLimits {
+    /// Total decompressed bytes of a load, nested archives included (Helm: 100 MiB per
+    /// archive).
+    pub max_total_bytes: u64,
+    /// Bytes of one file (Helm: 5 MiB).
+    pub max_file_bytes: u64,
+    /// Number of files of one chart or archive.
+    pub max_files: usize,
 }
 
-/// Loads a chart from its files, by path relative to the chart folder.
+impl Default for LoadLimits {
+    fn default() -> Self {
+        LoadLimits {
+            max_total_bytes: 100 << 20,
+            max_file_bytes: 5 << 20,
+            max_files: 20_000,
+        }
+    }
+}
+
+/// A loaded chart with its subcharts (Helm's `chart.Chart`).
+#[derive(Debug, Clone, Default)]
+pub struct Chart {
+    /// Every file loaded for this chart, by path relative to the chart root
+    /// (`Chart.yaml`, `templates/deploy.yaml`, `charts/sub-1.0.0.tgz`…): Helm's `Raw`.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// `Chart.yaml`.
+    pub metadata: Metadata,
+    /// `values.yaml` (a map; empty when absent).
+    pub values: Value,
+    /// `values.schema.json`, when present.
+    pub schema: Option<Vec<u8>>,
+    /// The files under `templates/`, in load order.
+    pub templates: Vec<(String, Vec<u8>)>,
+    /// The files `.Files` exposes (everything but `Chart.yaml`, values, schema, templates
+    /// and subcharts), in load order.
+    pub other_files: Vec<(String, Vec<u8>)>,
+    /// The subcharts (from `charts/`).
+    pub dependencies: Vec<Chart>,
+}
+
+impl Chart {
+    /// The chart's name (`Chart.yaml` `name`, or the alias once dependencies are processed).
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    /// The values of `values.yaml` as a map.
+    pub(crate) fn values_map(&self) -> Map {
+        match &self.values {
+            Value::Map(m) => m.clone(),
+            _ => values::new_map(),
+        }
+    }
+
+    /// Helm's `CRDObjects`: (`<chart path>/crds/<file>`, content) of this chart and its
+    /// subcharts.
+    fn crd_objects(&self, full_path: &str, out: &mut Vec<(String, String)>) {
+        for (name, data) in &self.other_files {
+            let lower = name.to_ascii_lowercase();
+            if name.starts_with("crds/")
+                && (lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json"))
+            {
+                out.push((
+                    format!("{full_path}/{name}"),
+                    String::from_utf8_lossy(data).into_owned(),
+                ));
+            }
+        }
+        for dep in &self.dependencies {
+            dep.crd_objects(&format!("{full_path}/charts/{}", dep.name()), out);
+        }
+    }
+}
+
+/// Loads a chart folder given as its files, by path relative to the folder (what a browser
+/// upload of a folder gives): `.helmignore` applies, as for `helm template <folder>`.
 ///
 /// # Errors
 ///
-/// The chart is invalid (no `Chart.yaml`, bad metadata, a broken subchart…).
+/// The chart is invalid (no `Chart.yaml`, bad metadata, a broken subchart…), with Helm's
+/// message.
 pub fn load_files(files: BTreeMap<String, Vec<u8>>) -> Result<Chart, ChartError> {
-    Ok(Chart { files })
+    load_files_with(files, &LoadLimits::default())
+}
+
+/// [`load_files`] with explicit limits.
+///
+/// # Errors
+///
+/// As [`load_files`], or a limit is exceeded.
+pub fn load_files_with(
+    files: BTreeMap<String, Vec<u8>>,
+    limits: &LoadLimits,
+) -> Result<Chart, ChartError> {
+    let files = load::from_folder(files.into_iter().collect(), limits)?;
+    let mut budget = load::Budget {
+        remaining: limits.max_total_bytes,
+    };
+    load::load_buffered(files, limits, &mut budget, 0)
+}
+
+/// Loads a packaged chart (`.tgz`) from memory.
+///
+/// # Errors
+///
+/// The archive is not a gzipped tar, breaks a limit, has illegal paths, or holds an invalid
+/// chart.
+pub fn load_archive(bytes: &[u8]) -> Result<Chart, ChartError> {
+    load_archive_with(bytes, &LoadLimits::default())
+}
+
+/// [`load_archive`] with explicit limits.
+///
+/// # Errors
+///
+/// As [`load_archive`].
+pub fn load_archive_with(bytes: &[u8], limits: &LoadLimits) -> Result<Chart, ChartError> {
+    let mut budget = load::Budget {
+        remaining: limits.max_total_bytes,
+    };
+    let files = load::read_archive_budgeted(bytes, limits, &mut budget)?;
+    load::load_buffered(files, limits, &mut budget, 0)
+}
+
+/// Loads a chart from the file system: a chart folder, or a `.tgz` file. The only function
+/// of the crate that reads files.
+///
+/// # Errors
+///
+/// The path cannot be read, or the chart is invalid.
+pub fn load_dir(path: &std::path::Path) -> Result<Chart, ChartError> {
+    let limits = LoadLimits::default();
+    let meta = std::fs::metadata(path).map_err(|e| ChartError::msg(e.to_string()))?;
+    if meta.is_dir() {
+        let files = load::read_dir(path, &limits)?;
+        let mut budget = load::Budget {
+            remaining: limits.max_total_bytes,
+        };
+        return load::load_buffered(files, &limits, &mut budget, 0);
+    }
+    let data = std::fs::read(path).map_err(|e| ChartError::msg(e.to_string()))?;
+    if !data.starts_with(&[0x1f, 0x8b, 0x08]) {
+        let name = path.display();
+        let n = name.to_string();
+        if n.ends_with(".yml") || n.ends_with(".yaml") {
+            return Err(ChartError::msg(format!(
+                "file '{n}' seems to be a YAML file, but expected a gzipped archive"
+            )));
+        }
+        return Err(ChartError::msg(format!(
+            "file '{n}' does not appear to be a gzipped archive"
+        )));
+    }
+    load_archive(&data)
 }
 
 /// What `helm template` is told: values, release, capabilities, output filters.
@@ -76,6 +251,10 @@ pub struct RenderOptions {
     pub skip_tests: bool,
     /// `--is-upgrade`.
     pub is_upgrade: bool,
+    /// `--skip-schema-validation`.
+    pub skip_schema_validation: bool,
+    /// `--strict`-style rendering: a missing map key is an error (`missingkey=error`).
+    pub strict: bool,
 }
 
 /// One document of the output.
@@ -103,48 +282,344 @@ pub struct Rendered {
     pub manifests: Vec<Manifest>,
 }
 
+/// The coalesced values a render would use (`.Values` of the root chart), after
+/// dependencies, imports and schema validation: what `helm template --debug` would show as
+/// computed values.
+///
+/// # Errors
+///
+/// As [`render`], before templates run.
+pub fn computed_values(chart: &Chart, opts: &RenderOptions) -> Result<Value, ChartError> {
+    let (_, _, vals) = prepare(chart, opts)?;
+    Ok(Value::Map(vals))
+}
+
+/// Everything before templates run: capabilities, user values, installability, dependency
+/// processing, coalescing, schema validation and the `kubeVersion` check.
+fn prepare(
+    chart: &Chart,
+    opts: &RenderOptions,
+) -> Result<(Chart, objects::Capabilities, Map), ChartError> {
+    let mut kube = objects::KubeVersion {
+        version: objects::DEFAULT_KUBE_VERSION.0.into(),
+        major: objects::DEFAULT_KUBE_VERSION.1.into(),
+        minor: objects::DEFAULT_KUBE_VERSION.2.into(),
+    };
+    if let Some(kv) = opts.kube_version.as_deref().filter(|s| !s.is_empty()) {
+        let v = semver::Version::parse(kv)
+            .map_err(|e| ChartError::msg(format!("invalid kube version '{kv}': {e}")))?;
+        kube = objects::KubeVersion {
+            version: format!("v{v}"),
+            major: v.major.to_string(),
+            minor: v.minor.to_string(),
+        };
+    }
+    let mut apis: Vec<String> = objects::DEFAULT_API_VERSIONS
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+    // Helm's flag is a string slice: comma-separated values split.
+    for a in &opts.api_versions {
+        apis.extend(a.split(',').map(str::to_string));
+    }
+    let caps = objects::Capabilities {
+        kube: Rc::new(kube),
+        apis: Rc::new(objects::VersionSet(apis)),
+    };
+
+    let user = values::user_values(opts)?;
+    match chart.metadata.chart_type.as_str() {
+        "" | "application" => {}
+        other => {
+            return Err(ChartError::msg(format!(
+                "{other} charts are not installable"
+            )))
+        }
+    }
+    let missing: Vec<&str> = chart
+        .metadata
+        .dependencies
+        .iter()
+        .flatten()
+        .filter(|r| !chart.dependencies.iter().any(|d| d.name() == r.name))
+        .map(|r| r.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(ChartError::msg(format!(
+            "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+            missing.join(", ")
+        )));
+    }
+    let mut chart = chart.clone();
+    let mut warnings = Vec::new();
+    deps::process(&mut chart, &user, &mut warnings)?;
+    let vals = values::coalesce_values(&chart, Some(&user), false, &mut warnings)?;
+    if !opts.skip_schema_validation {
+        schema::validate(&chart, &vals).map_err(|e| {
+            ChartError::msg(format!(
+                "values don't meet the specifications of the schema(s) in the following chart(s):\n{e}"
+            ))
+        })?;
+    }
+    let kv = &chart.metadata.kube_version;
+    if !kv.is_empty() && !semver::is_compatible_range(kv, &caps.kube.version) {
+        return Err(ChartError::msg(format!(
+            "chart requires kubeVersion: {kv} which is incompatible with Kubernetes {}",
+            caps.kube.version
+        )));
+    }
+    Ok((chart, caps, vals))
+}
+
+/// A template to run, with the context of its chart.
+struct Renderable {
+    text: String,
+    context: Map,
+    base_path: String,
+}
+
+fn values_map(entries: Vec<(&str, Value)>) -> Map {
+    Map {
+        entries: Rc::new(std::cell::RefCell::new(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        )),
+        ty: MapType::Values,
+    }
+}
+
+/// Helm's `recAllTpls`: builds each chart's context and collects its templates.
+fn collect_templates(
+    c: &Chart,
+    parent: &Map,
+    full_path: &str,
+    is_root: bool,
+    out: &mut BTreeMap<String, Renderable>,
+) -> Map {
+    let sub_charts = values::new_map();
+    let files: BTreeMap<String, Rc<[u8]>> = c
+        .other_files
+        .iter()
+        .map(|(k, v)| (k.clone(), Rc::from(v.as_slice())))
+        .collect();
+    let next = values_map(vec![
+        (
+            "Chart",
+            Value::Object(Rc::new(objects::ChartObject {
+                meta: Rc::new(c.metadata.clone()),
+                is_root,
+            })),
+        ),
+        (
+            "Files",
+            Value::Object(Rc::new(objects::Files(Rc::new(files)))),
+        ),
+        (
+            "Release",
+            values::get(parent, "Release").unwrap_or(Value::Nil),
+        ),
+        (
+            "Capabilities",
+            values::get(parent, "Capabilities").unwrap_or(Value::Nil),
+        ),
+        ("Values", Value::Map(values_map(Vec::new()))),
+        ("Subcharts", Value::Map(sub_charts.clone())),
+    ]);
+    if is_root {
+        values::insert(
+            &next,
+            "Values",
+            values::get(parent, "Values").unwrap_or(Value::Nil),
+        );
+    } else if let Some(t) = values::table(parent, &format!("Values.{}", c.name())) {
+        values::insert(
+            &next,
+            "Values",
+            Value::Map(Map {
+                entries: t.entries.clone(),
+                ty: MapType::Values,
+            }),
+        );
+    }
+    for child in &c.dependencies {
+        let child_path = format!("{full_path}/charts/{}", child.name());
+        let ctx = collect_templates(child, &next, &child_path, false, out);
+        values::insert(
+            &sub_charts,
+            child.name(),
+            Value::Map(Map {
+                entries: ctx.entries.clone(),
+                ty: MapType::Any,
+            }),
+        );
+    }
+    let library = c.metadata.chart_type.eq_ignore_ascii_case("library");
+    for (name, data) in &c.templates {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if library && !base.starts_with('_') {
+            continue;
+        }
+        out.insert(
+            join_path(full_path, name),
+            Renderable {
+                text: String::from_utf8_lossy(data).into_owned(),
+                context: next.clone(),
+                base_path: format!("{full_path}/templates"),
+            },
+        );
+    }
+    next
+}
+
+/// Go's `path.Join` of a chart path and a file name.
+fn join_path(a: &str, b: &str) -> String {
+    archive::clean_path(&format!("{a}/{b}"))
+}
+
+/// Helm's `sortTemplates`: most `/` first, ties in reverse lexical order.
+fn sort_templates(names: &mut [String]) {
+    names.sort_by(|a, b| {
+        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+        cb.cmp(&ca).then_with(|| b.cmp(a))
+    });
+}
+
+/// Helm's `cleanupParseError`.
+fn parse_error(filename: &str, e: &TemplateError) -> ChartError {
+    let tokens: Vec<&str> = e.message.split(": ").collect();
+    let message = if tokens.len() == 1 {
+        format!("parse error in ({filename}): {}", e.message)
+    } else {
+        format!(
+            "parse error at ({}): {}",
+            tokens.get(1).copied().unwrap_or(""),
+            tokens.last().copied().unwrap_or("")
+        )
+    };
+    ChartError {
+        message,
+        file: Some(e.template.clone()),
+        line: Some(e.line),
+        column: Some(e.column),
+    }
+}
+
+/// Helm's `cleanupExecError`: `required`/`fail` messages become `execution error at
+/// (file:line:col): msg`; other errors keep Go's text.
+fn exec_error(filename: &str, e: &TemplateError) -> ChartError {
+    let tokens: Vec<&str> = e.message.splitn(3, ": ").collect();
+    let message = if tokens.len() == 3 {
+        let rest = tokens.get(2).copied().unwrap_or("");
+        match (rest.find("HELM_ERR_START"), rest.rfind("HELM_ERR_END")) {
+            (Some(s), Some(end)) if s + "HELM_ERR_START".len() <= end => format!(
+                "execution error at ({}): {}",
+                tokens.get(1).copied().unwrap_or(""),
+                &rest[s + "HELM_ERR_START".len()..end]
+            ),
+            _ => e.message.clone(),
+        }
+    } else {
+        format!("execution error in ({filename}): {}", e.message)
+    };
+    ChartError {
+        message,
+        file: Some(e.template.clone()),
+        line: Some(e.line),
+        column: Some(e.column),
+    }
+}
+
 /// Renders a chart as `helm template` does.
 ///
 /// # Errors
 ///
 /// Values, dependencies or a template fail, with Helm's message and the location.
 pub fn render(chart: &Chart, opts: &RenderOptions) -> Result<Rendered, ChartError> {
-    let _ = (chart, opts);
-    Err(ChartError {
-        message: "chart rendering not built yet".into(),
-        file: None,
-        line: None,
-        column: None,
-    })
-}
+    let (chart, caps, vals) = prepare(chart, opts)?;
+    let release = Value::map(
+        [
+            (
+                "Name",
+                Value::str(opts.release_name.as_deref().unwrap_or("release-name")),
+            ),
+            (
+                "Namespace",
+                Value::str(opts.namespace.as_deref().unwrap_or("default")),
+            ),
+            ("IsUpgrade", Value::Bool(opts.is_upgrade)),
+            ("IsInstall", Value::Bool(!opts.is_upgrade)),
+            ("Revision", Value::Int(1)),
+            ("Service", Value::str("Helm")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
+    );
+    let top = values_map(vec![
+        ("Release", release),
+        ("Capabilities", Value::Object(Rc::new(caps))),
+        (
+            "Values",
+            Value::Map(Map {
+                entries: vals.entries.clone(),
+                ty: MapType::Values,
+            }),
+        ),
+    ]);
+    let mut tpls = BTreeMap::new();
+    collect_templates(&chart, &top, chart.name(), true, &mut tpls);
+    let mut names: Vec<String> = tpls.keys().cloned().collect();
+    sort_templates(&mut names);
 
-/// Loads a chart from an in-memory `.tgz` archive (what `helm package` writes).
-///
-/// # Errors
-///
-/// The archive is not a valid chart archive.
-pub fn load_archive(bytes: &[u8]) -> Result<Chart, ChartError> {
-    let _ = bytes;
-    Err(ChartError {
-        message: "chart archives are not supported yet".into(),
-        file: None,
-        line: None,
-        column: None,
-    })
-}
-
-/// Loads a chart folder from the file system (the only function of the crate that reads
-/// files).
-///
-/// # Errors
-///
-/// The folder cannot be read or is not a valid chart.
-pub fn load_dir(path: &std::path::Path) -> Result<Chart, ChartError> {
-    let _ = path;
-    Err(ChartError {
-        message: "chart folders are not supported yet".into(),
-        file: None,
-        line: None,
-        column: None,
-    })
+    let mut set = Templates::new();
+    for name in &names {
+        if let Some(r) = tpls.get(name) {
+            set.parse(name, &r.text)
+                .map_err(|e| parse_error(name, &e))?;
+        }
+    }
+    let mut exec = ExecOptions {
+        missing_key_error: opts.strict,
+        ..ExecOptions::default()
+    };
+    let mut files = Vec::new();
+    for name in &names {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if base.starts_with('_') {
+            continue;
+        }
+        let Some(r) = tpls.get(name) else { continue };
+        values::insert(
+            &r.context,
+            "Template",
+            Value::Map(values_map(vec![
+                ("Name", Value::str(name.as_str())),
+                ("BasePath", Value::str(r.base_path.as_str())),
+            ])),
+        );
+        let out = set
+            .execute(name, Value::Map(r.context.clone()), &mut exec)
+            .map_err(|e| exec_error(name, &e))?;
+        // NOTES.txt is rendered (so its errors fail the render) but never printed.
+        if name.ends_with("NOTES.txt") {
+            continue;
+        }
+        let text = out.as_str().replace("<no value>", "");
+        let lines = text.split('\n').count();
+        let mut origins: Vec<Option<Origin>> = out
+            .origins()
+            .map(<[Option<Origin>]>::to_vec)
+            .unwrap_or_default();
+        origins.resize(lines, None);
+        files.push(output::RenderedFile {
+            path: name.clone(),
+            text,
+            origins,
+        });
+    }
+    let mut crds = Vec::new();
+    chart.crd_objects(chart.name(), &mut crds);
+    output::assemble(files, crds, opts)
 }
