@@ -182,9 +182,13 @@ fn render(c: &Case) -> Result<String, String> {
             let mut t = BTreeMap::new();
             t.insert("Name".into(), Value::str(name.as_str()));
             t.insert("BasePath".into(), Value::str("t/templates"));
-            m.entries.borrow_mut().insert("Template".into(), values_map(t));
+            m.entries
+                .borrow_mut()
+                .insert("Template".into(), values_map(t));
         }
         let mut opts = ExecOptions::default();
+        // Helm's include limit (1 000) must fire before ours; this runner has a big stack.
+        opts.limits.max_exec_depth = 1100;
         let s = set
             .execute(name, dot.clone(), &mut opts)
             .map_err(|e| e.helm_message(name))?;
@@ -220,7 +224,11 @@ fn run_all() -> (usize, Vec<String>, Vec<String>) {
         }
         if let Err(e) = &got {
             if let Some(f) = missing_function(e) {
-                if !c.error.as_deref().is_some_and(|w| w.contains("not defined")) {
+                if !c
+                    .error
+                    .as_deref()
+                    .is_some_and(|w| w.contains("not defined"))
+                {
                     skipped.push(format!("{}: {}: function {f:?} missing", c.file, c.name));
                     continue;
                 }
@@ -251,11 +259,10 @@ fn helm_cases() {
     let handle = std::thread::Builder::new()
         .stack_size(512 << 20)
         .spawn(run_all);
-    let Ok(handle) = handle else {
-        panic!("cannot spawn the case runner");
-    };
-    let Ok((passed, failures, skipped)) = handle.join() else {
-        panic!("case runner panicked");
+    let joined = handle.map(std::thread::JoinHandle::join);
+    assert!(matches!(joined, Ok(Ok(_))), "the case runner failed");
+    let Ok(Ok((passed, failures, skipped))) = joined else {
+        return;
     };
     for s in &skipped {
         eprintln!("skipped: {s}");
@@ -269,4 +276,60 @@ fn helm_cases() {
         skipped.len()
     );
     assert!(failures.is_empty(), "{} helm cases differ", failures.len());
+}
+
+/// The default limits keep the Rust stack safe: Helm's include recursion limit (1 000
+/// nested includes of one name) and the exec-depth limit both fire inside an 8 MiB stack,
+/// even in debug builds.
+#[test]
+fn deep_recursion_fits_an_8_mib_stack() {
+    let run = || {
+        let mut set = Templates::new();
+        let helpers = "{{ define \"r\" }}{{ if true }}{{ with . }}{{ include \"r\" . | printf \"%s\" }}{{ end }}{{ end }}{{ end }}\
+                       {{ define \"s\" }}{{ template \"s\" . }}{{ end }}\
+                       {{ define \"u\" }}{{ tpl \"{{ include \\\"u\\\" . }}\" . }}{{ end }}";
+        let parsed = set.parse("t/templates/_h.tpl", helpers).is_ok()
+            && set
+                .parse("t/templates/a.yaml", "{{ include \"r\" . }}")
+                .is_ok()
+            && set
+                .parse("t/templates/b.yaml", "{{ template \"s\" . }}")
+                .is_ok()
+            && set
+                .parse("t/templates/c.yaml", "{{ include \"u\" . }}")
+                .is_ok()
+            && set
+                .parse(
+                    "t/templates/d.yaml",
+                    &format!(
+                        "{}x{}",
+                        "{{ if true }}".repeat(999),
+                        "{{ end }}".repeat(999)
+                    ),
+                )
+                .is_ok()
+            && set
+                .parse(
+                    "t/templates/e.yaml",
+                    &format!("{{{{ {}1{} }}}}", "(".repeat(999), ")".repeat(999)),
+                )
+                .is_ok();
+        let mut msgs = Vec::new();
+        for name in [
+            "t/templates/a.yaml",
+            "t/templates/b.yaml",
+            "t/templates/c.yaml",
+            "t/templates/d.yaml",
+        ] {
+            let mut opts = ExecOptions::default();
+            let r = set.execute(name, Value::Int(1), &mut opts);
+            msgs.push(r.err().map(|e| e.message.len()).unwrap_or(0));
+        }
+        parsed && msgs.iter().all(|&n| n > 0)
+    };
+    let joined = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(run)
+        .map(std::thread::JoinHandle::join);
+    assert!(matches!(joined, Ok(Ok(true))));
 }

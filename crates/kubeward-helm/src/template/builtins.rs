@@ -16,7 +16,9 @@ fn plain(v: Value) -> Dv {
 /// Runs a builtin with checked arguments.
 pub(crate) fn call_builtin(b: Builtin, argv: Vec<Value>) -> Result<Dv, String> {
     match b {
-        Builtin::Not => Ok(plain(Value::Bool(!argv.first().is_some_and(Value::is_true)))),
+        Builtin::Not => Ok(plain(Value::Bool(
+            !argv.first().is_some_and(Value::is_true),
+        ))),
         Builtin::Len => length(argv.first().unwrap_or(&Value::Invalid)).map(plain),
         Builtin::Index => {
             let mut it = argv.into_iter();
@@ -26,8 +28,15 @@ pub(crate) fn call_builtin(b: Builtin, argv: Vec<Value>) -> Result<Dv, String> {
         Builtin::Print => Ok(plain(Value::str(sprint(&argv)))),
         Builtin::Println => Ok(plain(Value::str(sprintln(&argv)))),
         Builtin::Printf => {
-            let format = argv.first().and_then(Value::as_str).unwrap_or("").to_string();
-            Ok(plain(Value::str(sprintf(&format, argv.get(1..).unwrap_or(&[])))))
+            let format = argv
+                .first()
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            Ok(plain(Value::str(sprintf(
+                &format,
+                argv.get(1..).unwrap_or(&[]),
+            ))))
         }
         Builtin::Eq => {
             let a = argv.first().unwrap_or(&Value::Invalid);
@@ -175,7 +184,10 @@ fn index(item: Value, indexes: Vec<Value>) -> Result<Dv, String> {
                 };
                 let iface = m.ty != MapType::String;
                 match m.entries.borrow().get(&key) {
-                    Some(v) => Dv { v: v.clone(), iface },
+                    Some(v) => Dv {
+                        v: v.clone(),
+                        iface,
+                    },
                     None => {
                         if iface {
                             Dv {

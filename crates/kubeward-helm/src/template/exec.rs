@@ -62,7 +62,10 @@ impl Out {
             }
             let needs = matches!(self.origins.last(), Some(None));
             if needs {
-                if let Some(i) = part.bytes().position(|b| !matches!(b, b' ' | b'\t' | b'\r')) {
+                if let Some(i) = part
+                    .bytes()
+                    .position(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+                {
                     if let Some(o) = origin_at(seg, off + i) {
                         if let Some(last) = self.origins.last_mut() {
                             *last = Some(o);
@@ -138,8 +141,7 @@ impl PTy {
     fn can_be_nil(self) -> bool {
         matches!(
             self,
-            PTy::Rv
-                | PTy::Go(Ty::Any | Ty::Map | Ty::List | Ty::StrList | Ty::Bytes)
+            PTy::Rv | PTy::Go(Ty::Any | Ty::Map | Ty::List | Ty::StrList | Ty::Bytes)
         )
     }
 }
@@ -293,8 +295,10 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
     // ---- walking ----
 
     fn walk_list(&mut self, dot: &Dv, nodes: &'s [Node]) -> R<()> {
-        for n in nodes {
+        let mut i = 0;
+        while let Some(n) = nodes.get(i) {
             self.walk(dot, n)?;
+            i += 1;
         }
         Ok(())
     }
@@ -310,8 +314,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
                 let base = *pos;
                 let name = src.name.clone();
                 self.out.push(text, |_, off| {
-                    let (line, column) =
-                        src.line_char_col(base + u32::try_from(off).unwrap_or(0));
+                    let (line, column) = src.line_char_col(base + u32::try_from(off).unwrap_or(0));
                     Some(Origin {
                         template: name.clone(),
                         line,
@@ -330,15 +333,19 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
                 Ok(())
             }
             Node::If(b) | Node::With(b) => {
+                self.enter()?;
                 let mark = self.mark();
                 let r = self.walk_if_with(dot, matches!(node, Node::With(_)), b);
                 self.pop(mark);
+                self.sh.depth -= 1;
                 r
             }
             Node::Range(b) => {
+                self.enter()?;
                 let mark = self.mark();
                 let r = self.walk_range(dot, b);
                 self.pop(mark);
+                self.sh.depth -= 1;
                 match r {
                     Err(Flow::Break) => Ok(()),
                     other => other,
@@ -358,6 +365,13 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
             column,
             values_path: vpath.cloned(),
         };
+        // A value printed after text on the same line (`user: {{ .Values.x }}`) lends
+        // its values path to the line's origin.
+        if let (Some(vp), Some(Some(last))) = (vpath, self.out.origins.last_mut()) {
+            if last.values_path.is_none() {
+                last.values_path = Some(vp.clone());
+            }
+        }
         match v {
             Value::String(s) => {
                 self.check_out(s.as_str().len())?;
@@ -461,7 +475,12 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
                     self.step()?;
                     #[allow(clippy::cast_possible_wrap)]
                     let idx = Value::Int(i as i64);
-                    self.one_iteration(b, mark, Dv::plain(idx), Dv::plain(Value::Int(i64::from(*c))))?;
+                    self.one_iteration(
+                        b,
+                        mark,
+                        Dv::plain(idx),
+                        Dv::plain(Value::Int(i64::from(*c))),
+                    )?;
                 }
                 !bytes.is_empty()
             }
@@ -506,7 +525,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
         if self.sh.depth >= self.sh.opts.limits.max_exec_depth {
             let max = self.sh.opts.limits.max_exec_depth;
             return Err(self.errorf(format!(
-                "exceeded the limit of {max} nested template calls (max-exec-depth)"
+                "exceeded the limit of {max} nested template calls and control structures (max-exec-depth)"
             )));
         }
         self.sh.depth += 1;
@@ -718,7 +737,9 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
                 }
                 Ok(Dv::plain(Value::Invalid))
             }
-            Value::Nil => Err(self.errorf(format!("nil pointer evaluating interface {{}}.{field}"))),
+            Value::Nil => {
+                Err(self.errorf(format!("nil pointer evaluating interface {{}}.{field}")))
+            }
             Value::Map(m) => {
                 if has_args {
                     return Err(self.errorf(format!("{field} is not a method but has arguments")));
@@ -750,7 +771,14 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
                     return Err(self.errorf(format!("nil pointer evaluating {t}.{field}")));
                 }
                 if let Some(sig) = o.method(field) {
-                    let argv = self.eval_call_args(dot, field, sig, Cur::Arg(node), args.get(1..).unwrap_or(&[]), final_)?;
+                    let argv = self.eval_call_args(
+                        dot,
+                        field,
+                        sig,
+                        Cur::Arg(node),
+                        args.get(1..).unwrap_or(&[]),
+                        final_,
+                    )?;
                     return match o.call(field, argv) {
                         Ok(v) => Ok(Dv::plain(v)),
                         Err(e) => {
@@ -928,7 +956,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
         if self.sh.depth >= self.sh.opts.limits.max_exec_depth {
             let max = self.sh.opts.limits.max_exec_depth;
             return Err(format!(
-                "exceeded the limit of {max} nested template calls (max-exec-depth)"
+                "exceeded the limit of {max} nested template calls and control structures (max-exec-depth)"
             ));
         }
         self.sh.depth += 1;
@@ -969,7 +997,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
         if self.sh.depth >= self.sh.opts.limits.max_exec_depth {
             let max = self.sh.opts.limits.max_exec_depth;
             return Err(format!(
-                "exceeded the limit of {max} nested template calls (max-exec-depth)"
+                "exceeded the limit of {max} nested template calls and control structures (max-exec-depth)"
             ));
         }
         self.sh.overlays.push(overlay);
@@ -1046,7 +1074,14 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
                 return Err(self.errorf(format!("cannot assign nil to {}", ty.name())));
             }
             Arg::Field { idents, .. } => {
-                let v = self.eval_field_chain(dot, dot.clone(), n, idents, std::slice::from_ref(n), None)?;
+                let v = self.eval_field_chain(
+                    dot,
+                    dot.clone(),
+                    n,
+                    idents,
+                    std::slice::from_ref(n),
+                    None,
+                )?;
                 return self.validate_type(v, ty);
             }
             Arg::Variable { name, fields, .. } => {
@@ -1097,10 +1132,9 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
                     "can't handle assignment of {ns} to empty interface argument"
                 ))),
             },
-            PTy::Go(t) => Err(self.errorf(format!(
-                "can't handle {ns} for arg of type {}",
-                t.go_name()
-            ))),
+            PTy::Go(t) => {
+                Err(self.errorf(format!("can't handle {ns} for arg of type {}", t.go_name())))
+            }
         }
     }
 
@@ -1138,7 +1172,9 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
         let (params, variadic): (&[PTy], Option<PTy>) = match b {
             Builtin::Not | Builtin::Len => (&[Rv], None),
             Builtin::Index | Builtin::Eq | Builtin::Call => (&[Rv], Some(Rv)),
-            Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => (&[Rv, Rv], None),
+            Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => {
+                (&[Rv, Rv], None)
+            }
             Builtin::Printf => (&[Go(Ty::String)], Some(Go(Ty::Any))),
             Builtin::Print | Builtin::Println | Builtin::Html | Builtin::Js | Builtin::Urlquery => {
                 (&[], Some(Go(Ty::Any)))

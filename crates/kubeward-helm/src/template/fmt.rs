@@ -91,7 +91,11 @@ const MAX_WIDTH: usize = 1_000_000;
 
 impl Printer {
     fn write_padding(&mut self, n: usize) {
-        let c = if self.f.zero && !self.f.minus { '0' } else { ' ' };
+        let c = if self.f.zero && !self.f.minus {
+            '0'
+        } else {
+            ' '
+        };
         for _ in 0..n.min(MAX_WIDTH) {
             self.buf.push(c);
         }
@@ -336,14 +340,20 @@ impl Printer {
             'x' => (16, false),
             'X' => (16, true),
             'c' => {
-                let c = u32::try_from(i).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}');
+                let c = u32::try_from(i)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .unwrap_or('\u{FFFD}');
                 let mut s = String::new();
                 s.push(c);
                 self.pad(&s);
                 return;
             }
             'q' => {
-                let c = u32::try_from(i).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}');
+                let c = u32::try_from(i)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .unwrap_or('\u{FFFD}');
                 let q = quote_rune(c);
                 self.pad(&q);
                 return;
@@ -354,7 +364,10 @@ impl Printer {
                 if let Some(p) = self.f.prec {
                     let digits = format!("{u:X}");
                     if p > digits.len() {
-                        s = format!("U+{}{digits}", "0".repeat((p - digits.len()).min(MAX_WIDTH)));
+                        s = format!(
+                            "U+{}{digits}",
+                            "0".repeat((p - digits.len()).min(MAX_WIDTH))
+                        );
                     }
                 }
                 if self.f.sharp {
@@ -436,7 +449,11 @@ impl Printer {
         };
         let body = format_float(x.abs(), verb, prec);
         let mut num = String::with_capacity(body.len() + 1);
-        num.push(if x.is_sign_negative() && !x.is_nan() { '-' } else { '+' });
+        num.push(if x.is_sign_negative() && !x.is_nan() {
+            '-'
+        } else {
+            '+'
+        });
         num.push_str(&body);
         if self.f.space && num.starts_with('+') && !self.f.plus {
             num.replace_range(0..1, " ");
@@ -570,7 +587,10 @@ fn fmt_f(digits: &str, dp: i32, prec: i32) -> String {
         out.push('.');
         for i in 0..prec {
             let j = dp + i;
-            let c = usize::try_from(j).ok().and_then(|j| d.get(j).copied()).unwrap_or('0');
+            let c = usize::try_from(j)
+                .ok()
+                .and_then(|j| d.get(j).copied())
+                .unwrap_or('0');
             out.push(c);
         }
     }
@@ -652,7 +672,9 @@ fn parse_num(s: &[u8], mut i: usize) -> (Option<usize>, usize) {
         if n > MAX_WIDTH {
             too_large = true;
         }
-        n = n.saturating_mul(10).saturating_add(usize::from(s[i] - b'0'));
+        n = n
+            .saturating_mul(10)
+            .saturating_add(usize::from(s[i] - b'0'));
         i += 1;
     }
     if i == start || too_large {
@@ -715,7 +737,8 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
         }
         // Argument index, width.
         let mut after_index;
-        (arg_num, i, after_index) = arg_number(&mut reordered, &mut good_arg_num, arg_num, s, i, args.len());
+        (arg_num, i, after_index) =
+            arg_number(&mut reordered, &mut good_arg_num, arg_num, s, i, args.len());
         if i < end && s[i] == b'*' {
             i += 1;
             let (w, ok, n) = int_from_arg(args, arg_num);
@@ -744,7 +767,8 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             if after_index {
                 good_arg_num = false;
             }
-            (arg_num, i, after_index) = arg_number(&mut reordered, &mut good_arg_num, arg_num, s, i, args.len());
+            (arg_num, i, after_index) =
+                arg_number(&mut reordered, &mut good_arg_num, arg_num, s, i, args.len());
             if i < end && s[i] == b'*' {
                 i += 1;
                 let (pr, ok, n) = int_from_arg(args, arg_num);
@@ -765,7 +789,8 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             }
         }
         if !after_index {
-            (arg_num, i, after_index) = arg_number(&mut reordered, &mut good_arg_num, arg_num, s, i, args.len());
+            (arg_num, i, after_index) =
+                arg_number(&mut reordered, &mut good_arg_num, arg_num, s, i, args.len());
         }
         let _ = after_index;
         if i >= end {
@@ -945,13 +970,49 @@ mod tests {
             ("%d", vec![Value::Float(8080.0)], "%!d(float64=8080)"),
             ("%s", vec![Value::Int(5)], "%!s(int=5)"),
             ("%v %v", vec![Value::Int(1)], "1 %!v(MISSING)"),
-            ("%v", vec![Value::Int(1), Value::str("a")], "1%!(EXTRA string=a)"),
-            ("%05.1f|%-6d|%+d", vec![Value::Float(3.14159), Value::Int(42), Value::Int(7)], "003.1|42    |+7"),
-            ("%.2f %e %g", vec![Value::Float(2.5), Value::Float(1234.5678), Value::Float(1e21)], "2.50 1.234568e+03 1e+21"),
-            ("%x %X %o %b %c %q %U", vec![Value::Int(255), Value::Int(255), Value::Int(8), Value::Int(5), Value::Int(65), Value::str("a\"b"), Value::Int(0x1F600)], "ff FF 10 101 A \"a\\\"b\" U+1F600"),
+            (
+                "%v",
+                vec![Value::Int(1), Value::str("a")],
+                "1%!(EXTRA string=a)",
+            ),
+            (
+                "%05.1f|%-6d|%+d",
+                vec![Value::Float(2.718_59), Value::Int(42), Value::Int(7)],
+                "002.7|42    |+7",
+            ),
+            (
+                "%.2f %e %g",
+                vec![
+                    Value::Float(2.5),
+                    Value::Float(1234.5678),
+                    Value::Float(1e21),
+                ],
+                "2.50 1.234568e+03 1e+21",
+            ),
+            (
+                "%x %X %o %b %c %q %U",
+                vec![
+                    Value::Int(255),
+                    Value::Int(255),
+                    Value::Int(8),
+                    Value::Int(5),
+                    Value::Int(65),
+                    Value::str("a\"b"),
+                    Value::Int(0x1F600),
+                ],
+                "ff FF 10 101 A \"a\\\"b\" U+1F600",
+            ),
             ("%[2]d %[1]d", vec![Value::Int(1), Value::Int(2)], "2 1"),
             ("%*d", vec![Value::Int(4), Value::Int(7)], "   7"),
-            ("%.3g|%g|%g", vec![Value::Float(1234.5678), Value::Float(100000.0), Value::Float(1_000_000.0)], "1.23e+03|100000|1e+06"),
+            (
+                "%.3g|%g|%g",
+                vec![
+                    Value::Float(1234.5678),
+                    Value::Float(100000.0),
+                    Value::Float(1_000_000.0),
+                ],
+                "1.23e+03|100000|1e+06",
+            ),
             ("%s", vec![Value::Nil], "%!s(<nil>)"),
             ("%t %v", vec![Value::Bool(true), Value::Nil], "true <nil>"),
             ("%6.2f%%", vec![Value::Float(99.5)], " 99.50%"),
@@ -964,7 +1025,10 @@ mod tests {
     #[test]
     fn sprint_spacing() {
         assert_eq!(sprint(&[Value::Int(1), Value::Int(2)]), "1 2");
-        assert_eq!(sprint(&[Value::str("a"), Value::Int(2), Value::str("b")]), "a2b");
+        assert_eq!(
+            sprint(&[Value::str("a"), Value::Int(2), Value::str("b")]),
+            "a2b"
+        );
         assert_eq!(sprintln(&[Value::str("a"), Value::str("b")]), "a b\n");
     }
 }

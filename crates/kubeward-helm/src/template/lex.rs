@@ -146,9 +146,9 @@ fn is_alnum(c: char) -> bool {
 }
 
 fn is_unicode_digit(c: char) -> bool {
-    // Go's unicode.IsDigit is category Nd; Rust's is_numeric also takes Nl/No, so check
-    // the ASCII range first and fall back to a conservative test.
-    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric() && c.to_digit(10).is_none() && false)
+    // Go's unicode.IsDigit is category Nd; Rust's is_numeric also takes Nl/No, an
+    // approximation that only matters for exotic identifiers.
+    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
 }
 
 fn has_left_trim(s: &[u8]) -> bool {
@@ -228,7 +228,11 @@ impl Lexer<'_> {
 
     fn backup(&mut self) {
         if !self.at_eof && self.pos > 0 {
-            if let Some(c) = self.input.get(..self.pos).and_then(|s| s.chars().next_back()) {
+            if let Some(c) = self
+                .input
+                .get(..self.pos)
+                .and_then(|s| s.chars().next_back())
+            {
                 self.pos -= c.len_utf8();
                 if c == '\n' {
                     self.line -= 1;
@@ -471,7 +475,8 @@ impl Lexer<'_> {
         let b = self.input.as_bytes();
         let from = self.pos.saturating_sub(1);
         if has_right_trim(b.get(from..).unwrap_or(&[]))
-            && b.get(from + 2..).is_some_and(|s| s.starts_with(RIGHT.as_bytes()))
+            && b.get(from + 2..)
+                .is_some_and(|s| s.starts_with(RIGHT.as_bytes()))
         {
             self.backup();
             if n == 1 {
@@ -525,7 +530,11 @@ impl Lexer<'_> {
 
     fn lex_field_or_var(&mut self, typ: T) -> State {
         if self.at_terminator() {
-            self.emit(if typ == T::Variable { T::Variable } else { T::Dot });
+            self.emit(if typ == T::Variable {
+                T::Variable
+            } else {
+                T::Dot
+            });
             return State::InsideAction;
         }
         let mut r;
@@ -608,13 +617,22 @@ impl Lexer<'_> {
 
     fn lex_number(&mut self) -> State {
         if !self.scan_number() {
-            let s = self.input.get(self.start..self.pos).unwrap_or("").to_string();
+            let s = self
+                .input
+                .get(self.start..self.pos)
+                .unwrap_or("")
+                .to_string();
             return self.errorf(format!("bad number syntax: {}", super::fmt::go_quote(&s)));
         }
         if matches!(self.peek(), Some('+' | '-')) {
-            if !self.scan_number() || self.input.as_bytes().get(self.pos.wrapping_sub(1)) != Some(&b'i')
+            if !self.scan_number()
+                || self.input.as_bytes().get(self.pos.wrapping_sub(1)) != Some(&b'i')
             {
-                let s = self.input.get(self.start..self.pos).unwrap_or("").to_string();
+                let s = self
+                    .input
+                    .get(self.start..self.pos)
+                    .unwrap_or("")
+                    .to_string();
                 return self.errorf(format!("bad number syntax: {}", super::fmt::go_quote(&s)));
             }
             self.emit(T::Complex);

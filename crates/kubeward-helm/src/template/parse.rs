@@ -48,7 +48,10 @@ impl Source {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.line_starts.get(idx).copied().unwrap_or(0);
-        (u32::try_from(idx + 1).unwrap_or(u32::MAX), pos - start.min(pos))
+        (
+            u32::try_from(idx + 1).unwrap_or(u32::MAX),
+            pos - start.min(pos),
+        )
     }
 
     /// 1-based line and 1-based character column of a position.
@@ -429,7 +432,10 @@ struct Parser<'a> {
 
 type PResult<T> = Result<T, ParseError>;
 
-const MAX_STACK_DEPTH: u32 = 10_000;
+/// Nesting bound for parenthesised pipelines and control structures together. Go bounds
+/// only parentheses (10 000); a lower common bound keeps the recursive parser within a
+/// small stack. Real charts nest a few levels.
+const MAX_STACK_DEPTH: u32 = 1_000;
 
 /// Parses `text` as the template `name`, with its `define`s and `block`s.
 pub(crate) fn parse(name: &str, text: &str) -> Result<Parsed, ParseError> {
@@ -532,7 +538,10 @@ impl Parser<'_> {
         if it.typ == T::Error {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != it.line {
-                extra = format!(" in action started at {}:{}", self.src.name, self.action_line);
+                extra = format!(
+                    " in action started at {}:{}",
+                    self.src.name, self.action_line
+                );
                 if desc.ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
@@ -582,8 +591,8 @@ impl Parser<'_> {
                 self.idx = save;
             }
             match self.text_or_action()? {
-                Parsed1::End(_) => return Err(self.errorf("unexpected {{end}}")),
-                Parsed1::Else(..) => return Err(self.errorf("unexpected {{else}}")),
+                Parsed1::End => return Err(self.errorf("unexpected {{end}}")),
+                Parsed1::Else => return Err(self.errorf("unexpected {{else}}")),
                 Parsed1::Node(n) => push_node(&mut root, n),
                 Parsed1::Nothing => {}
             }
@@ -606,7 +615,7 @@ impl Parser<'_> {
         let (list, end) = self.item_list()?;
         self.vars = saved_vars;
         (self.range_depth, self.stack_depth) = saved_depth;
-        if !matches!(end, Parsed1::End(_)) {
+        if !matches!(end, Parsed1::End) {
             return Err(self.errorf(format!("unexpected {} in {context}", end.describe())));
         }
         let tree = Tree {
@@ -621,7 +630,7 @@ impl Parser<'_> {
         let mut list = List { nodes: Vec::new() };
         while self.peek_non_space().typ != T::Eof {
             match self.text_or_action()? {
-                n @ (Parsed1::End(_) | Parsed1::Else(..)) => return Ok((list, n)),
+                n @ (Parsed1::End | Parsed1::Else) => return Ok((list, n)),
                 Parsed1::Node(n) => push_node(&mut list, n),
                 Parsed1::Nothing => {}
             }
@@ -651,7 +660,11 @@ impl Parser<'_> {
         match it.typ {
             T::Block => return self.block_control().map(Parsed1::Node),
             T::Break | T::Continue => {
-                let word = if it.typ == T::Break { "break" } else { "continue" };
+                let word = if it.typ == T::Break {
+                    "break"
+                } else {
+                    "continue"
+                };
                 let tok = self.next_non_space();
                 if tok.typ != T::RightDelim {
                     return Err(self.unexpected(&tok, &format!("{{{{{word}}}}}")));
@@ -668,14 +681,14 @@ impl Parser<'_> {
             T::Else => {
                 let peek = self.peek_non_space();
                 if peek.typ == T::If || peek.typ == T::With {
-                    return Ok(Parsed1::Else(peek.pos, true));
+                    return Ok(Parsed1::Else);
                 }
-                let tok = self.expect(T::RightDelim, "else")?;
-                return Ok(Parsed1::Else(tok.pos, false));
+                self.expect(T::RightDelim, "else")?;
+                return Ok(Parsed1::Else);
             }
             T::End => {
-                let tok = self.expect(T::RightDelim, "end")?;
-                return Ok(Parsed1::End(tok.pos));
+                self.expect(T::RightDelim, "end")?;
+                return Ok(Parsed1::End);
             }
             T::If => return self.control("if").map(Parsed1::Node),
             T::Range => return self.control("range").map(Parsed1::Node),
@@ -699,9 +712,14 @@ impl Parser<'_> {
     }
 
     fn control(&mut self, context: &str) -> PResult<Node> {
+        if self.stack_depth >= MAX_STACK_DEPTH {
+            return Err(self.errorf("max expression depth exceeded"));
+        }
+        self.stack_depth += 1;
         let nvars = self.vars.len();
         let r = self.control_inner(context);
         self.vars.truncate(nvars);
+        self.stack_depth -= 1;
         let (pipe, list, else_list) = r?;
         let b = Box::new(Branch {
             pipe,
@@ -726,7 +744,7 @@ impl Parser<'_> {
         }
         let (list, next) = r?;
         let mut else_list = None;
-        if let Parsed1::Else(..) = next {
+        if matches!(next, Parsed1::Else) {
             let peek = self.peek();
             if context == "if" && peek.typ == T::If {
                 self.next();
@@ -738,7 +756,7 @@ impl Parser<'_> {
                 else_list = Some(List { nodes: vec![n] });
             } else {
                 let (l, next) = self.item_list()?;
-                if !matches!(next, Parsed1::End(_)) {
+                if !matches!(next, Parsed1::End) {
                     return Err(self.errorf(format!("expected end; found {}", next.describe())));
                 }
                 else_list = Some(l);
@@ -786,7 +804,7 @@ impl Parser<'_> {
         self.vars = saved_vars;
         (self.range_depth, self.stack_depth) = saved_depth;
         let (list, end) = r?;
-        if !matches!(end, Parsed1::End(_)) {
+        if !matches!(end, Parsed1::End) {
             return Err(self.errorf(format!("unexpected {} in {context}", end.describe())));
         }
         self.add(Tree {
@@ -990,10 +1008,9 @@ impl Parser<'_> {
                 let mut parts = full.split('.');
                 let name = parts.next().unwrap_or("");
                 if !self.vars.iter().any(|v| &**v == name) {
-                    return Err(self.errorf(format!(
-                        "undefined variable {}",
-                        super::fmt::go_quote(name)
-                    )));
+                    return Err(
+                        self.errorf(format!("undefined variable {}", super::fmt::go_quote(name)))
+                    );
                 }
                 Arg::Variable {
                     pos: tok.pos,
@@ -1044,9 +1061,9 @@ impl Parser<'_> {
 /// One result of `textOrAction`.
 enum Parsed1 {
     Node(Node),
-    End(Pos),
-    /// `{{else}}`; true when followed by `if`/`with`.
-    Else(Pos, bool),
+    End,
+    /// `{{else}}`.
+    Else,
     #[allow(dead_code)]
     Nothing,
 }
@@ -1054,8 +1071,8 @@ enum Parsed1 {
 impl Parsed1 {
     fn describe(&self) -> &'static str {
         match self {
-            Parsed1::End(_) => "{{end}}",
-            Parsed1::Else(..) => "{{else}}",
+            Parsed1::End => "{{end}}",
+            Parsed1::Else => "{{else}}",
             _ => "node",
         }
     }
@@ -1299,7 +1316,10 @@ fn new_number(pos: Pos, text: &str, typ: T) -> Result<Number, String> {
         }
     }
     if !n.is_int && !n.is_uint && !n.is_float {
-        return Err(format!("illegal number syntax: {}", super::fmt::go_quote(text)));
+        return Err(format!(
+            "illegal number syntax: {}",
+            super::fmt::go_quote(text)
+        ));
     }
     Ok(n)
 }
@@ -1406,10 +1426,17 @@ pub(crate) fn parse_go_float(text: &str) -> Option<f64> {
         }
         v * 2f64.powi(exp)
     } else {
-        if lower.is_empty() || !lower.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.') {
+        if lower.is_empty()
+            || !lower
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_digit() || b == b'.')
+        {
             return None;
         }
-        if lower.contains(|c: char| !(c.is_ascii_digit() || c == '.' || c == 'e' || c == '-' || c == '+')) {
+        if lower.contains(|c: char| {
+            !(c.is_ascii_digit() || c == '.' || c == 'e' || c == '-' || c == '+')
+        }) {
             return None;
         }
         lower.parse::<f64>().ok()?
