@@ -2,6 +2,8 @@
 //! `--set` family, dependencies, the built-in objects, rendering every template, and the
 //! output `helm template` prints, with a source map back to the templates.
 
+pub(crate) mod output;
+
 use std::collections::BTreeMap;
 
 use crate::value::Origin;
