@@ -150,8 +150,14 @@ pub(crate) fn assemble(
         {
             continue;
         }
+        let breaks: Vec<usize> = file
+            .text
+            .bytes()
+            .enumerate()
+            .filter_map(|(i, b)| (b == b'\n').then_some(i))
+            .collect();
         for (start, doc) in split_documents(separator, &file.text) {
-            let origins = line_origins(&file.text, &file.origins, start, doc);
+            let origins = line_origins(&breaks, &file.origins, start, doc);
             let head = decode_head(doc).map_err(|(message, line)| {
                 let origin = line
                     .and_then(|l| usize::try_from(l).ok())
@@ -289,16 +295,15 @@ fn split_documents<'a>(separator: &Regex, text: &'a str) -> Vec<(usize, &'a str)
         .collect()
 }
 
-/// The origins of the lines of `doc`, which starts at byte `start` of `text`.
+/// The origins of the lines of `doc`, which starts at byte `start` of a text whose line
+/// breaks are at `breaks`.
 fn line_origins(
-    text: &str,
+    breaks: &[usize],
     origins: &[Option<Origin>],
     start: usize,
     doc: &str,
 ) -> Vec<Option<Origin>> {
-    let first = text
-        .get(..start)
-        .map_or(0, |before| before.bytes().filter(|&b| b == b'\n').count());
+    let first = breaks.partition_point(|&b| b < start);
     (first..first + line_count(doc))
         .map(|line| origins.get(line).cloned().flatten())
         .collect()
