@@ -1207,6 +1207,44 @@ mod tests {
         assert_eq!(e.line, Some(7));
     }
 
+    /// `helm template --include-crds` (v3.17.3) on a chart with one CRD file ending in blank
+    /// lines and one test hook: the trimmed manifests part shortens the CRD.
+    #[test]
+    fn crds_only_then_hooks() {
+        let files = vec![rendered_file(
+            "c/templates/t.yaml",
+            "metadata:\n  annotations:\n    helm.sh/hook: test\n",
+        )];
+        let crds = vec![(
+            "c/crds/a.yaml".to_string(),
+            "kind: CustomResourceDefinition\n\n\n".to_string(),
+        )];
+        let opts = RenderOptions {
+            include_crds: true,
+            ..RenderOptions::default()
+        };
+        let r = assemble(files, crds, &opts).unwrap();
+        assert_eq!(
+            r.text,
+            "---\n# Source: c/crds/a.yaml\nkind: CustomResourceDefinition\n---\n# Source: c/templates/t.yaml\nmetadata:\n  annotations:\n    helm.sh/hook: test\n"
+        );
+        assert_eq!(r.manifests[0].text, "kind: CustomResourceDefinition");
+        assert_eq!(r.manifests[0].origins.len(), 1);
+        assert_eq!(r.manifests[0].origins[0].as_ref().map(|o| o.line), Some(1));
+        assert!(r.manifests[1].hook);
+        let skip = RenderOptions {
+            skip_tests: true,
+            ..opts
+        };
+        let r = assemble(
+            Vec::new(),
+            vec![("c/crds/a.yaml".into(), "kind: X\n".into())],
+            &skip,
+        )
+        .unwrap();
+        assert_eq!(r.text, "---\n# Source: c/crds/a.yaml\nkind: X\n");
+    }
+
     /// Cases checked against Go's `path/filepath.Match` (Go 1.26).
     #[test]
     fn globs() {
