@@ -1,0 +1,2 @@
+# A partial: never printed.
+kind: Ignored
