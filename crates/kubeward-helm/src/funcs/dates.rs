@@ -954,7 +954,7 @@ fn unix_epoch(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
 fn quote(s: &str) -> String {
     let mut out = String::from("\"");
     for b in s.bytes() {
-        if b >= 0x80 || b < b' ' {
+        if !(b' '..0x80).contains(&b) {
             let _ = write!(out, "\\x{b:02x}");
         } else {
             if b == b'"' || b == b'\\' {
@@ -1697,7 +1697,7 @@ pub fn parse_time(layout_in: &str, value_in: &str) -> Result<Time, String> {
     } else if !zone_name.is_empty() {
         let offset = zone_name
             .strip_prefix("GMT")
-            .filter(|r| r.len() > 0)
+            .filter(|r| !r.is_empty())
             .and_then(|r| r.parse::<i32>().ok())
             .map_or(0, |h| h * 3600);
         // Go keeps the wall clock read as UTC and only labels it with the zone.

@@ -222,7 +222,9 @@ const MAKESLICE: &str = "runtime error: makeslice: len out of range";
 /// `math.MinInt64`.
 #[allow(clippy::cast_possible_truncation)]
 fn float_to_int(f: f64) -> i64 {
-    if f.is_nan() || f >= 9.223_372_036_854_775_807e18 || f < -9.223_372_036_854_775_808e18 {
+    // 2^63 as a float: the first value outside int64's range.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if f.is_nan() || !(-LIMIT..LIMIT).contains(&f) {
         i64::MIN
     } else {
         f as i64
