@@ -485,13 +485,16 @@ fn gen_self_signed_with_key(ctx: &mut FuncCtx, args: Vec<Value>) -> Result<Value
 }
 
 /// Sprig's checks on the signing CA: its certificate must decode, its key must parse.
-fn check_ca(ca: Option<&Value>) -> Result<(), String> {
-    let ca = match ca {
+fn check_ca(arg: Option<&Value>) -> Result<(), String> {
+    let ca = match arg {
         Some(Value::Object(o)) => o.as_any().downcast_ref::<Certificate>(),
         _ => None,
     };
     let Some(ca) = ca else {
-        let got = ca.map_or("<nil>".into(), |_| "another type".to_string());
+        let got = match arg {
+            None | Some(Value::Nil | Value::Invalid) => "<nil>".to_string(),
+            Some(other) => other.type_name(),
+        };
         return Err(format!(
             "wrong type for value; expected sprig.certificate; got {got}"
         ));

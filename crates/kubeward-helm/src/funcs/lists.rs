@@ -65,6 +65,19 @@ pub(crate) fn list_items(
     }
 }
 
+/// Runs `f` on the items of a Go slice without copying them (for `first`, `last`, `has`),
+/// or returns Sprig's error as [`list_items`] does.
+fn with_items<T>(
+    v: Option<&Value>,
+    err: impl FnOnce(&str) -> String,
+    f: impl FnOnce(&[Value]) -> T,
+) -> Result<T, String> {
+    match v {
+        Some(Value::List(l)) => Ok(f(&l.items.borrow())),
+        other => list_items(other, err).map(|items| f(&items)),
+    }
+}
+
 fn list(ctx: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
     ctx.check_list_len(args.len())?;
     Ok(Value::list(args))
@@ -89,14 +102,20 @@ fn prepend(ctx: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
 
 /// `first`: nil for an empty list.
 fn first(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
-    let items = list_items(args.first(), |k| format!("Cannot find first on type {k}"))?;
-    Ok(items.into_iter().next().unwrap_or(Value::Nil))
+    with_items(
+        args.first(),
+        |k| format!("Cannot find first on type {k}"),
+        |items| items.first().cloned().unwrap_or(Value::Nil),
+    )
 }
 
 /// `last`: nil for an empty list.
 fn last(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
-    let items = list_items(args.first(), |k| format!("Cannot find last on type {k}"))?;
-    Ok(items.into_iter().next_back().unwrap_or(Value::Nil))
+    with_items(
+        args.first(),
+        |k| format!("Cannot find last on type {k}"),
+        |items| items.last().cloned().unwrap_or(Value::Nil),
+    )
 }
 
 /// `rest`: all but the first. Go returns a nil slice for an empty list (`toJson` prints
@@ -148,10 +167,11 @@ fn has(_: &mut FuncCtx, args: Vec<Value>) -> Result<Value, String> {
     let needle = args.first().cloned().unwrap_or(Value::Nil);
     match args.get(1) {
         None | Some(Value::Nil | Value::Invalid) => Ok(Value::Bool(false)),
-        haystack => {
-            let items = list_items(haystack, |k| format!("Cannot find has on type {k}"))?;
-            Ok(Value::Bool(items.iter().any(|i| needle.deep_equal(i))))
-        }
+        haystack => with_items(
+            haystack,
+            |k| format!("Cannot find has on type {k}"),
+            |items| Value::Bool(items.iter().any(|i| needle.deep_equal(i))),
+        ),
     }
 }
 
