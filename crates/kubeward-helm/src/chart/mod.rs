@@ -2,7 +2,6 @@
 //! `--set` family, dependencies, the built-in objects, rendering every template, and the
 //! output `helm template` prints, with a source map back to the templates.
 
-
 use std::collections::BTreeMap;
 use std::rc::Rc;
 

@@ -23,7 +23,6 @@
 
 // Until `chart::render` calls `assemble`, only the tests use it.
 
-
 use std::rc::Rc;
 use std::sync::LazyLock;
 
