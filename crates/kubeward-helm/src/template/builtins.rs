@@ -103,6 +103,7 @@ fn length(item: &Value) -> Result<Value, String> {
         Value::List(l) => l.items.borrow().len(),
         Value::Map(m) => m.entries.borrow().len(),
         Value::Object(o) if o.is_nil() => return Err("len of nil pointer".into()),
+        Value::Object(o) if matches!(o.kind(), "map" | "slice") => return length(&o.to_data()),
         other => return Err(format!("len of type {}", other.type_name())),
     };
     Ok(Value::Int(i64::try_from(n).unwrap_or(i64::MAX)))
@@ -129,6 +130,8 @@ fn index(item: Value, indexes: Vec<Value>) -> Result<Dv, String> {
     let mut item = Dv {
         v: match item {
             Value::Nil => Value::Invalid,
+            // Map- and slice-kinded named types (`.Files`) index like their underlying value.
+            Value::Object(o) if matches!(o.kind(), "map" | "slice") => o.to_data(),
             other => other,
         },
         iface: false,

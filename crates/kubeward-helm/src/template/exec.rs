@@ -437,6 +437,12 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
 
     fn walk_range(&mut self, dot: &Dv, b: &'s parse::Branch) -> R<()> {
         let val = self.eval_pipeline(dot, &b.pipe)?;
+        // Go ranges over map- and slice-kinded named types (`.Files`, `.Files.Glob`,
+        // `.Capabilities.APIVersions`) like over their underlying map or slice.
+        let val = match val {
+            Value::Object(o) if matches!(o.kind(), "map" | "slice") => o.to_data(),
+            v => v,
+        };
         let mark = self.mark();
         let ran = match &val {
             Value::Int(n) | Value::Int64(n) => {
