@@ -716,7 +716,7 @@ pub fn refusals(
             field: "namespace".to_string(),
             reason,
             base: Base::Metadata,
-            steps: vec![key("namespace")],
+            steps: Vec::new(),
         }],
     }
 }

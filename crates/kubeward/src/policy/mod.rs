@@ -239,7 +239,8 @@ pub(crate) struct CondDef {
     /// Holds when an OpenShift SecurityContextConstraints refuses the pod (pod spec and
     /// container views): one witness per refused field.
     #[serde(default)]
-    pub scc_refuses: Option<SccRefusesDef>,
+    #[schemars(with = "Option<SccRefusesDef>")]
+    pub scc_refuses: Option<Box<SccRefusesDef>>,
 
     /// The subject: a path from the current node (see README).
     #[serde(default)]
