@@ -7,7 +7,9 @@
 //! For each case (identical files are one case; every copy is evaluated), the library must
 //! give the same SCCs that admit the pod, in the same admission order, the same first and
 //! least privileged SCC, and the same fields that restricted-v2 refuses; and KW-OCP-001
-//! must report the pod exactly when restricted-v2 refuses it (and it is not a Windows pod).
+//! must report the pod exactly when restricted-v2 refuses it (and it is not a Windows pod),
+//! also when the pod is the template of a Deployment, StatefulSet, DaemonSet, ReplicaSet,
+//! Job, CronJob, ReplicationController, DeploymentConfig or PodTemplate.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -109,12 +111,95 @@ fn params() -> Params {
 }
 
 /// What the library says about one file; `Err` names a difference from `want`.
+/// The pod wrapped into each workload kind that has a pod template.
+fn wrappings(pod: &Json) -> Vec<(&'static str, Json)> {
+    let meta = &pod["metadata"];
+    let mut outer = serde_json::json!({"name": meta["name"]});
+    if let Some(ns) = meta.get("namespace") {
+        outer["namespace"] = ns.clone();
+    }
+    let mut tmeta = serde_json::json!({"labels": {"app": "x"}});
+    if let Some(a) = meta.get("annotations") {
+        tmeta["annotations"] = a.clone();
+    }
+    let template = serde_json::json!({"metadata": tmeta, "spec": pod["spec"]});
+    let selector = serde_json::json!({"matchLabels": {"app": "x"}});
+    let with = |api: &str, kind: &str, spec: Json| serde_json::json!({"apiVersion": api, "kind": kind, "metadata": outer, "spec": spec});
+    vec![
+        (
+            "Deployment",
+            with(
+                "apps/v1",
+                "Deployment",
+                serde_json::json!({"selector": selector, "template": template}),
+            ),
+        ),
+        (
+            "StatefulSet",
+            with(
+                "apps/v1",
+                "StatefulSet",
+                serde_json::json!({"selector": selector, "serviceName": "x", "template": template}),
+            ),
+        ),
+        (
+            "DaemonSet",
+            with(
+                "apps/v1",
+                "DaemonSet",
+                serde_json::json!({"selector": selector, "template": template}),
+            ),
+        ),
+        (
+            "ReplicaSet",
+            with(
+                "apps/v1",
+                "ReplicaSet",
+                serde_json::json!({"selector": selector, "template": template}),
+            ),
+        ),
+        (
+            "Job",
+            with("batch/v1", "Job", serde_json::json!({"template": template})),
+        ),
+        (
+            "CronJob",
+            with(
+                "batch/v1",
+                "CronJob",
+                serde_json::json!({"schedule": "@hourly", "jobTemplate": {"spec": {"template": template}}}),
+            ),
+        ),
+        (
+            "ReplicationController",
+            with(
+                "v1",
+                "ReplicationController",
+                serde_json::json!({"selector": {"app": "x"}, "template": template}),
+            ),
+        ),
+        (
+            "DeploymentConfig",
+            with(
+                "apps.openshift.io/v1",
+                "DeploymentConfig",
+                serde_json::json!({"selector": {"app": "x"}, "template": template}),
+            ),
+        ),
+        (
+            "PodTemplate",
+            serde_json::json!({"apiVersion": "v1", "kind": "PodTemplate", "metadata": outer, "template": template}),
+        ),
+    ]
+}
+
 fn check(
     params: &Params,
     engine: &Engine,
     name: &str,
     text: &str,
     want: &Json,
+    wrap: bool,
 ) -> Result<(), String> {
     let docs = yaml_json(text);
     let pod = docs.iter().find(|d| d["kind"] == "Pod").ok_or("no Pod")?;
@@ -189,6 +274,21 @@ fn check(
             }
         ));
     }
+    // the same pod in every workload shape (each distinct pod once)
+    if wrap {
+        for (kind, wrapped) in wrappings(pod) {
+            let mut docs: Vec<String> = ns.iter().map(|n| n.to_string()).collect();
+            docs.push(wrapped.to_string());
+            let text = docs.join("\n---\n");
+            let file = load(name, text.as_bytes(), 0);
+            let findings = engine.evaluate(&Scan { files: vec![file] });
+            if findings.iter().any(|f| f.policy == "KW-OCP-001") != expected {
+                diffs.push(format!(
+                    "KW-OCP-001 on the pod as a {kind} differs from the Pod"
+                ));
+            }
+        }
+    }
     if diffs.is_empty() {
         Ok(())
     } else {
@@ -251,14 +351,14 @@ fn scc_admission_matches_openshift() {
                 continue;
             };
             files += 1;
-            distinct.insert(case.clone());
-            if let Err(e) = check(&params, &engine, &name, &text, want) {
+            let wrap = distinct.insert(case.clone());
+            if let Err(e) = check(&params, &engine, &name, &text, want, wrap) {
                 failures.push(format!("{name}: {e}"));
             }
         }
     }
     shout(&format!(
-        "OpenShift SCC oracle: {files} files ({} distinct pods) x {} SCCs, {} differences\n",
+        "OpenShift SCC oracle: {files} files ({} distinct pods, each also in 9 workload kinds) x {} SCCs, {} differences\n",
         distinct.len(),
         order.len(),
         failures.len()
