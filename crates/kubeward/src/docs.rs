@@ -542,6 +542,21 @@ fn fenced(out: &mut String, lang: &str, text: &str) {
     let _ = write!(out, "{fence}{lang}\n{}\n{fence}\n", text.trim_end());
 }
 
+/// A parameter's default in the table: inline, or its size when it is too long to read
+/// there (a list of SCC objects).
+fn default_cell(value: &Json) -> String {
+    let text = json_inline(value);
+    match value {
+        Json::Array(items) if text.len() > 600 => {
+            format!("{} items (see the policy file)", items.len())
+        }
+        Json::Object(map) if text.len() > 600 => {
+            format!("{} keys (see the policy file)", map.len())
+        }
+        _ => cell(&code(&text)),
+    }
+}
+
 fn json_inline(value: &Json) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
@@ -748,7 +763,7 @@ pub fn policy_page(doc: &PolicyDoc, peers: &Peers) -> String {
                 out,
                 "| {} | {} | {} |",
                 code(name),
-                cell(&code(&json_inline(&p.default))),
+                default_cell(&p.default),
                 description.trim()
             );
         }

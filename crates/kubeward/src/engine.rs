@@ -595,6 +595,12 @@ fn finding(
             .as_ref()
             .map(eval::Missing::path)
             .unwrap_or_default(),
+        reason: w
+            .detail
+            .as_ref()
+            .map(|d| d.reason.clone())
+            .unwrap_or_default(),
+        scc: w.detail.as_ref().map(|d| d.scc.clone()).unwrap_or_default(),
         diagnostic_message: "",
         diagnostic_kind: "",
     };

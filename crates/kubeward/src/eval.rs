@@ -221,10 +221,21 @@ pub(crate) struct Witness<'a, 'p> {
     pub missing: Option<Missing<'p>>,
     /// The container it was found in by a quantifier over `$containers` (list, index).
     pub container: Option<(ContainerKind, usize)>,
+    /// What a condition says about this witness (`{{reason}}`, `{{scc}}`).
+    pub detail: Option<Rc<Detail>>,
+}
+
+/// What a condition says about one witness, for messages.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Detail {
+    /// Why the witness offends (`{{reason}}`).
+    pub reason: String,
+    /// An SCC name (`{{scc}}`).
+    pub scc: String,
 }
 
 /// What a path leads to.
-enum Resolved<'a, 'p> {
+pub(crate) enum Resolved<'a, 'p> {
     Node(Located<'a>),
     /// A value that is not a node of the document (a default, an implied value, a key).
     Value {
@@ -239,25 +250,28 @@ enum Resolved<'a, 'p> {
 }
 
 impl<'a, 'p> Resolved<'a, 'p> {
-    fn witness(self) -> Witness<'a, 'p> {
+    pub(crate) fn witness(self) -> Witness<'a, 'p> {
         match self {
             Resolved::Node(at) => Witness {
                 value: Shown::Node(at.node),
                 at,
                 missing: None,
                 container: None,
+                detail: None,
             },
             Resolved::Value { value, at, missing } => Witness {
                 at,
                 value: Shown::Json(value),
                 missing,
                 container: None,
+                detail: None,
             },
             Resolved::Missing { at, missing } => Witness {
                 at,
                 value: Shown::Unset,
                 missing: Some(missing),
                 container: None,
+                detail: None,
             },
         }
     }
@@ -288,7 +302,7 @@ fn missing<'a, 'p>(at: Located<'a>, segs: &'p [Seg]) -> Resolved<'a, 'p> {
 
 /// Follows `segs` from `start` (`null` counts as unset, as Kubernetes reads it). The
 /// pointer of the node reached grows in one string.
-fn descend<'a, 'p>(start: Located<'a>, segs: &'p [Seg]) -> Resolved<'a, 'p> {
+pub(crate) fn descend<'a, 'p>(start: Located<'a>, segs: &'p [Seg]) -> Resolved<'a, 'p> {
     let Located {
         mut node,
         mut key_span,
@@ -786,7 +800,7 @@ pub(crate) struct Outcome<'a, 'p> {
     pub witnesses: Vec<Witness<'a, 'p>>,
 }
 
-fn outcome<'a, 'p>(holds: bool, witnesses: Vec<Witness<'a, 'p>>) -> Outcome<'a, 'p> {
+pub(crate) fn outcome<'a, 'p>(holds: bool, witnesses: Vec<Witness<'a, 'p>>) -> Outcome<'a, 'p> {
     Outcome { holds, witnesses }
 }
 
@@ -888,6 +902,7 @@ pub(crate) fn eval<'a, 'p>(ctx: &Ctx<'_, 'a>, cond: &'p Cond) -> Outcome<'a, 'p>
             }
             outcome(false, Vec::new())
         }
+        Cond::SccRefuses(check) => crate::scc_cond::eval(ctx, check),
         Cond::Test { subject, op } => match subject {
             Subject::Value(v) => outcome(test(V::J(v), !v.is_null(), op, Some(ctx)), Vec::new()),
             Subject::Path(p) => {
@@ -984,7 +999,11 @@ pub(crate) fn holds_on_parameters(cond: &Cond) -> bool {
             subject: Subject::Value(v),
             op,
         } => test(V::J(v), !v.is_null(), op, None),
-        Cond::Test { .. } | Cond::Some { .. } | Cond::Every { .. } | Cond::Related { .. } => false,
+        Cond::Test { .. }
+        | Cond::Some { .. }
+        | Cond::Every { .. }
+        | Cond::Related { .. }
+        | Cond::SccRefuses(_) => false,
     }
 }
 

@@ -14,9 +14,11 @@ mod engine;
 mod eval;
 pub mod inputs;
 mod model;
+pub mod openshift;
 mod policy;
 mod report;
 mod scanner;
+mod scc_cond;
 mod suppress;
 
 pub use config::{Config, CONFIG_FILE};

@@ -87,6 +87,8 @@ pub(crate) enum Cond {
         subject: Subject,
         op: Op,
     },
+    /// OpenShift SCC admission (see [`crate::scc_cond`]).
+    SccRefuses(Box<crate::scc_cond::SccRefuses>),
 }
 
 /// What a test looks at.
@@ -580,6 +582,7 @@ fn compile_cond(
         ("some", c.some.is_some()),
         ("every", c.every.is_some()),
         ("related", c.related.is_some()),
+        ("sccRefuses", c.scc_refuses.is_some()),
         ("a test (path/param with an operator)", has_test),
     ];
     let present: Vec<&str> = shapes.iter().filter(|(_, p)| *p).map(|(n, _)| *n).collect();
@@ -587,7 +590,7 @@ fn compile_cond(
         cx.err(
             loc,
             if present.is_empty() {
-                "empty condition: expected one of all, any, union, not, some/every + where, related, or a test \
+                "empty condition: expected one of all, any, union, not, some/every + where, related, sccRefuses, or a test \
                  (path or param with an operator such as equals)"
                     .to_string()
             } else {
@@ -670,6 +673,51 @@ fn compile_cond(
             same_namespace: rel.same_namespace,
             cond: Box::new(cond),
         });
+    }
+    if let Some(def) = &c.scc_refuses {
+        if !frames
+            .first()
+            .is_some_and(|f| matches!(f.view, ViewDef::PodSpec | ViewDef::Container))
+        {
+            cx.err(loc, "`sccRefuses` needs the podSpec or container view");
+            return None;
+        }
+        let mut value = |v: &Spanned<Json>| -> Option<Json> {
+            match v.value.as_object().and_then(|m| m.get("param")) {
+                Some(name) => {
+                    let name = name.as_str().unwrap_or_default();
+                    match cx.params.get(name) {
+                        Some(p) => Some(p.clone()),
+                        None => {
+                            cx.err(v.referenced, unknown_param(cx.params, name));
+                            None
+                        }
+                    }
+                }
+                None => Some(v.value.clone()),
+            }
+        };
+        let sccs = value(&def.sccs)?;
+        let defaults = match &def.namespace_defaults {
+            Some(d) => Some(value(d)?),
+            None => None,
+        };
+        let safe = match &def.safe_sysctls {
+            Some(d) => Some(value(d)?),
+            None => None,
+        };
+        return match crate::scc_cond::SccRefuses::new(
+            &def.scc.value,
+            &sccs,
+            defaults.as_ref(),
+            safe.as_ref(),
+        ) {
+            Ok(check) => Some(Cond::SccRefuses(Box::new(check))),
+            Err(e) => {
+                cx.err(loc, e);
+                None
+            }
+        };
     }
     compile_test(cx, c, loc, frames)
 }
@@ -914,7 +962,9 @@ pub(crate) fn on_parameters_only(cond: &Cond) -> bool {
     match cond {
         Cond::All(c) | Cond::Any(c) | Cond::Union(c) => c.iter().all(on_parameters_only),
         Cond::Not(c) => on_parameters_only(c),
-        Cond::Some { .. } | Cond::Every { .. } | Cond::Related { .. } => false,
+        Cond::Some { .. } | Cond::Every { .. } | Cond::Related { .. } | Cond::SccRefuses(_) => {
+            false
+        }
         Cond::Test { subject, op } => {
             matches!(subject, Subject::Value(_))
                 && match op {

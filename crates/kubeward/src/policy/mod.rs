@@ -236,6 +236,11 @@ pub(crate) struct CondDef {
     /// Holds when another resource of the scan satisfies `where`.
     #[serde(default)]
     pub related: Option<RelatedDef>,
+    /// Holds when an OpenShift SecurityContextConstraints refuses the pod (pod spec and
+    /// container views): one witness per refused field.
+    #[serde(default)]
+    #[schemars(with = "Option<SccRefusesDef>")]
+    pub scc_refuses: Option<Box<SccRefusesDef>>,
 
     /// The subject: a path from the current node (see README).
     #[serde(default)]
@@ -368,6 +373,32 @@ pub(crate) struct RelatedDef {
     #[serde(rename = "where")]
     #[schemars(with = "Box<CondDef>")]
     pub where_: Box<Spanned<CondDef>>,
+}
+
+/// `sccRefuses`: OpenShift SCC admission of the pod on CREATE (the SCC fills in what it
+/// fills in, then validates). Holds when the SCC named `scc` refuses the pod; each refused
+/// field is a witness (its reason is `{{reason}}`, and `{{scc}}` names the least privileged
+/// SCC of `sccs` that admits the pod).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct SccRefusesDef {
+    /// The name of the SCC (in `sccs`) whose refusal is tested (`restricted-v2`).
+    #[schemars(with = "String")]
+    pub scc: Spanned<String>,
+    /// The SCCs: a list of `SecurityContextConstraints` objects, or `{param: name}`.
+    #[schemars(with = "serde_json::Value")]
+    pub sccs: Spanned<serde_json::Value>,
+    /// The namespace annotations used when the pod's Namespace is not in the scan (or
+    /// lacks one): `{uidRange, mcs, supplementalGroups}` (the values of
+    /// `openshift.io/sa.scc.uid-range`, `openshift.io/sa.scc.mcs` and
+    /// `openshift.io/sa.scc.supplemental-groups`), or `{param: name}`.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub namespace_defaults: Option<Spanned<serde_json::Value>>,
+    /// The sysctls every SCC allows (a list of names, or `{param: name}`).
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub safe_sysctls: Option<Spanned<serde_json::Value>>,
 }
 
 fn yes() -> bool {

@@ -16,6 +16,8 @@ pub(crate) enum Var {
     Value,
     Path,
     Missing,
+    Reason,
+    Scc,
     DiagnosticMessage,
     DiagnosticKind,
 }
@@ -44,6 +46,10 @@ pub(crate) struct Vars<'a> {
     pub value: String,
     pub path: String,
     pub missing: String,
+    /// What the condition says about the witness (`sccRefuses`: the refusal).
+    pub reason: String,
+    /// `sccRefuses`: the least privileged SCC that admits the pod.
+    pub scc: String,
     pub diagnostic_message: &'a str,
     pub diagnostic_kind: &'a str,
 }
@@ -110,6 +116,8 @@ impl Template {
                     Var::Value => &vars.value,
                     Var::Path => &vars.path,
                     Var::Missing => &vars.missing,
+                    Var::Reason => &vars.reason,
+                    Var::Scc => &vars.scc,
                     Var::DiagnosticMessage => vars.diagnostic_message,
                     Var::DiagnosticKind => vars.diagnostic_kind,
                 }),
@@ -150,7 +158,7 @@ fn var(
     allowed: Allowed,
 ) -> Result<Var, String> {
     const KNOWN: &str = "container.name, container.type, resource.kind, resource.name, \
-                         resource.namespace, resource.apiVersion, params.<name>, value, path, missing, \
+                         resource.namespace, resource.apiVersion, params.<name>, value, path, missing, reason, scc, \
                          diagnostic.message, diagnostic.kind";
     let v = match name {
         "container.name" | "container.type" if !allowed.container => {
@@ -172,6 +180,8 @@ fn var(
         "value" => Var::Value,
         "path" => Var::Path,
         "missing" => Var::Missing,
+        "reason" => Var::Reason,
+        "scc" => Var::Scc,
         "diagnostic.message" => Var::DiagnosticMessage,
         "diagnostic.kind" => Var::DiagnosticKind,
         other => match other.strip_prefix("params.") {
