@@ -102,12 +102,7 @@ impl Scanner {
     #[must_use]
     pub fn scan_paths(&self, paths: &[String], charts: &ChartOptions) -> Scanned {
         let found = inputs::collect(paths, &["yaml", "yml", "json"]);
-        let files = found
-            .iter()
-            .enumerate()
-            .map(|(index, input)| read_input(input, index, charts))
-            .collect();
-        self.scan_files(files)
+        self.scan_files(read_all(&found, charts))
     }
 
     /// Renders a chart and scans its output.
@@ -154,6 +149,71 @@ impl Scanned {
     #[must_use]
     pub fn exit_code(&self) -> u8 {
         self.report.exit_code(self.fail_on)
+    }
+}
+
+/// Reads and decodes `found` in order, on as many threads as the machine has (as the CLI
+/// does), so that scanning folders from the Python module is as fast as from the CLI.
+/// Where threads cannot be started (WebAssembly), reads on the calling thread.
+fn read_all(found: &[Input], charts: &ChartOptions) -> Vec<SourceFile> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(found.len());
+    let sequential = || {
+        found
+            .iter()
+            .enumerate()
+            .map(|(index, input)| read_input(input, index, charts))
+            .collect()
+    };
+    if threads <= 1 {
+        return sequential();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(input) = found.get(index) else {
+                return done;
+            };
+            done.push((index, read_input(input, index, charts)));
+        }
+    };
+    let mut slots: Vec<Option<SourceFile>> = vec![None; found.len()];
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+            .collect();
+        if handles.is_empty() {
+            // No thread could start: this one does the work.
+            place(&mut slots, work());
+        }
+        for handle in handles {
+            // A reader that panicked leaves its inputs unfilled: they become errors below.
+            place(&mut slots, handle.join().unwrap_or_default());
+        }
+    });
+    slots
+        .into_iter()
+        .zip(found)
+        .map(|(slot, input)| {
+            slot.unwrap_or_else(|| {
+                inputs::unreadable(
+                    input.name(),
+                    "internal error while reading this input: please report it".to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Puts inputs read by one thread in their places.
+fn place(slots: &mut [Option<SourceFile>], done: Vec<(usize, SourceFile)>) {
+    for (index, file) in done {
+        if let Some(slot) = slots.get_mut(index) {
+            *slot = Some(file);
+        }
     }
 }
 
