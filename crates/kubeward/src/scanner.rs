@@ -249,6 +249,37 @@ mod tests {
     }
 
     #[test]
+    fn scan_paths_reads_on_threads_and_keeps_the_input_order() {
+        let dir = std::env::temp_dir().join(format!("kubeward-scan-paths-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut paths = Vec::new();
+        for i in 0..40 {
+            let path = dir.join(format!("{i:02}.yaml"));
+            let text = if i == 17 {
+                "kind: [\n".to_string()
+            } else {
+                format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  containers:\n  - {{name: c, image: nginx, securityContext: {{privileged: true}}}}\n")
+            };
+            std::fs::write(&path, text).unwrap();
+            paths.push(path.to_string_lossy().into_owned());
+        }
+        paths.push(dir.join("missing.yaml").to_string_lossy().into_owned());
+        let scanner = Scanner::new(ScannerOptions::default()).unwrap();
+        let scanned = scanner.scan_paths(&paths, &ChartOptions::default());
+        std::fs::remove_dir_all(&dir).unwrap();
+        let names: Vec<&str> = scanned.scan.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, paths.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(scanned.report.summary.resources, 39);
+        assert_eq!(
+            scanned.report.errors.len(),
+            2,
+            "{:?}",
+            scanned.report.errors
+        );
+        assert_eq!(scanned.exit_code(), 2);
+    }
+
+    #[test]
     fn scan_text_finds_a_privileged_container() {
         let scanner = Scanner::new(ScannerOptions::default()).unwrap();
         let scanned = scanner.scan_text(
