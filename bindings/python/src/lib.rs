@@ -1067,7 +1067,7 @@ impl PyScanner {
 
     /// Scans one manifest text (YAML or JSON, any number of documents) named `filename` in
     /// the report.
-    #[pyo3(signature = (text, filename="<text>".to_string()))]
+    #[pyo3(signature = (text, filename="<text>".to_string()), text_signature = "(self, text, filename='<text>')")]
     fn scan_text(&self, py: Python<'_>, text: String, filename: String) -> PyResult<PyReport> {
         let scanner = Arc::clone(&self.inner);
         let scanned = unlocked(py, move || scanner.scan_text(&filename, &text))?;
@@ -1145,7 +1145,7 @@ impl PyScanner {
 /// Decodes a manifest stream as Kubernetes does; returns each document as one JSON text
 /// (as `kubeward decode` prints it) and the decode errors as `ErrorEntry`s.
 #[pyfunction]
-#[pyo3(signature = (text, filename="<text>".to_string()))]
+#[pyo3(signature = (text, filename="<text>".to_string()), text_signature = "(text, filename='<text>')")]
 fn decode_json(
     py: Python<'_>,
     text: pyo3::pybacked::PyBackedBytes,

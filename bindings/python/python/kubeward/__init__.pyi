@@ -1,7 +1,32 @@
 """Type stubs of the kubeward module (see help(kubeward))."""
 
 import os
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, final
+
+__all__ = [
+    "ChartError",
+    "ChartOptions",
+    "ErrorEntry",
+    "Finding",
+    "InputError",
+    "KubewardError",
+    "PolicyError",
+    "PolicyInfo",
+    "PolicySet",
+    "Report",
+    "Resource",
+    "Scanner",
+    "Suppressed",
+    "TemplateRef",
+    "__version__",
+    "decode",
+    "load_policies",
+    "policies",
+    "render_chart",
+    "render_chart_archive",
+    "scan_paths",
+    "scan_text",
+]
 
 __version__: str
 
@@ -25,6 +50,7 @@ class ChartError(KubewardError):
 class InputError(KubewardError):
     """A path that cannot be read (or, from ``decode``, text that cannot be decoded)."""
 
+@final
 class ErrorEntry:
     """An input that could not be read, decoded or rendered, with its location."""
 
@@ -43,6 +69,7 @@ class ErrorEntry:
         """``file:line:column``, or ``file``."""
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class Resource:
     """The Kubernetes object a finding is about."""
 
@@ -59,6 +86,7 @@ class Resource:
         """0-based index of the document in its file."""
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class TemplateRef:
     """The chart template line that produced a node."""
 
@@ -69,6 +97,7 @@ class TemplateRef:
     @property
     def line(self) -> int: ...
 
+@final
 class Finding:
     """One violated policy at one place (1-based lines and character columns, end exclusive)."""
 
@@ -104,6 +133,7 @@ class Finding:
     def template(self) -> Optional[TemplateRef]: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class Suppressed:
     """A finding silenced by an annotation, a comment or a config exemption."""
 
@@ -115,6 +145,7 @@ class Suppressed:
     def suppressed_by(self) -> str: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class Report:
     """What a scan found."""
 
@@ -138,6 +169,7 @@ class Report:
     def to_junit(self) -> str: ...
     def to_text(self) -> str: ...
 
+@final
 class PolicyInfo:
     """What a policy is."""
 
@@ -162,6 +194,7 @@ class PolicyInfo:
         """The policy's Markdown page, as ``kubeward policies ID`` prints it."""
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class PolicySet:
     """Checked custom policy files (from ``load_policies``); pass as ``policies=``."""
 
@@ -172,11 +205,12 @@ class PolicySet:
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[PolicyInfo]: ...
 
+@final
 class ChartOptions:
     """What ``helm template`` is told."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         values: Optional[Sequence[Union[_Path, Mapping[str, Any]]]] = None,
         set: Optional[_Assignments] = None,
@@ -192,13 +226,14 @@ class ChartOptions:
         include_crds: bool = False,
         skip_tests: bool = False,
         is_upgrade: bool = False,
-    ) -> None: ...
+    ) -> "ChartOptions": ...
 
+@final
 class Scanner:
     """Compiled policies that scan any number of inputs, from any number of threads."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         packs: Optional[Sequence[str]] = None,
         policies: Optional[_Policies] = None,
@@ -206,7 +241,7 @@ class Scanner:
         fail_on: Optional[str] = None,
         parameters: Optional[Mapping[str, Any]] = None,
         config: Optional[_Path] = None,
-    ) -> None: ...
+    ) -> "Scanner": ...
     def scan_text(self, text: str, filename: str = "<text>") -> Report: ...
     def scan_sources(
         self, sources: Union[Mapping[str, Union[str, bytes]], Iterable[Tuple[str, Union[str, bytes]]]]

@@ -32,3 +32,4 @@ class InputError(KubewardError):
 
 for _cls in (KubewardError, PolicyError, ChartError, InputError):
     _cls.__module__ = "kubeward"
+del _cls
