@@ -113,7 +113,7 @@ def scan_text(
 
 
 def scan_paths(
-    paths: Union[str, "Any", Sequence[Any]],
+    paths: Any,
     *,
     packs: Optional[Sequence[str]] = None,
     policies: Any = None,
