@@ -1059,6 +1059,28 @@ pub fn parse_all(policy_files: &[(&str, &str)]) -> Result<Vec<PolicyDoc>, Vec<Er
     }
 }
 
+/// The page of the policy `id`, as in `docs/policies/<ID>.md` and `kubeward policies ID`:
+/// rendered from the policy file among `policy_files` (user files, `(name, text)`) or the
+/// built-in ones that defines it.
+///
+/// # Errors
+/// No policy file defines `id`, or the built-in peer list does not read.
+pub fn page_for(id: &str, policy_files: &[(String, String)]) -> Result<String, String> {
+    let peers = Peers::builtin().map_err(|e| e.message)?;
+    let user = policy_files.iter().map(|(f, t)| (f.as_str(), t.as_str()));
+    for (file, text) in user.chain(crate::builtin_policies().iter().copied()) {
+        if !text.contains(id) {
+            continue;
+        }
+        if let Ok(doc) = PolicyDoc::parse(file, text) {
+            if doc.id == id {
+                return Ok(policy_page(&doc, &peers));
+            }
+        }
+    }
+    Err(format!("no policy file defines `{id}`"))
+}
+
 /// Every generated page: `(path from the repository root, text)`: `docs/policies/<ID>.md`
 /// for each policy, `docs/policies/README.md` and `docs/policies/crosswalk.md`.
 ///

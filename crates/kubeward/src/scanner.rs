@@ -102,12 +102,7 @@ impl Scanner {
     #[must_use]
     pub fn scan_paths(&self, paths: &[String], charts: &ChartOptions) -> Scanned {
         let found = inputs::collect(paths, &["yaml", "yml", "json"]);
-        let files = found
-            .iter()
-            .enumerate()
-            .map(|(index, input)| read_input(input, index, charts))
-            .collect();
-        self.scan_files(files)
+        self.scan_files(read_all(&found, charts))
     }
 
     /// Renders a chart and scans its output.
@@ -157,6 +152,71 @@ impl Scanned {
     }
 }
 
+/// Reads and decodes `found` in order, on as many threads as the machine has (as the CLI
+/// does), so that scanning folders from the Python module is as fast as from the CLI.
+/// Where threads cannot be started (WebAssembly), reads on the calling thread.
+fn read_all(found: &[Input], charts: &ChartOptions) -> Vec<SourceFile> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(found.len());
+    let sequential = || {
+        found
+            .iter()
+            .enumerate()
+            .map(|(index, input)| read_input(input, index, charts))
+            .collect()
+    };
+    if threads <= 1 {
+        return sequential();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(input) = found.get(index) else {
+                return done;
+            };
+            done.push((index, read_input(input, index, charts)));
+        }
+    };
+    let mut slots: Vec<Option<SourceFile>> = vec![None; found.len()];
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+            .collect();
+        if handles.is_empty() {
+            // No thread could start: this one does the work.
+            place(&mut slots, work());
+        }
+        for handle in handles {
+            // A reader that panicked leaves its inputs unfilled: they become errors below.
+            place(&mut slots, handle.join().unwrap_or_default());
+        }
+    });
+    slots
+        .into_iter()
+        .zip(found)
+        .map(|(slot, input)| {
+            slot.unwrap_or_else(|| {
+                inputs::unreadable(
+                    input.name(),
+                    "internal error while reading this input: please report it".to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Puts inputs read by one thread in their places.
+fn place(slots: &mut [Option<SourceFile>], done: Vec<(usize, SourceFile)>) {
+    for (index, file) in done {
+        if let Some(slot) = slots.get_mut(index) {
+            *slot = Some(file);
+        }
+    }
+}
+
 /// Reads and decodes one input found by [`inputs::collect`].
 fn read_input(input: &Input, index: usize, charts: &ChartOptions) -> SourceFile {
     let name = input.name();
@@ -186,6 +246,37 @@ mod tests {
     fn scanners_and_results_cross_threads() {
         assert_shareable::<Scanner>();
         assert_shareable::<Scanned>();
+    }
+
+    #[test]
+    fn scan_paths_reads_on_threads_and_keeps_the_input_order() {
+        let dir = std::env::temp_dir().join(format!("kubeward-scan-paths-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut paths = Vec::new();
+        for i in 0..40 {
+            let path = dir.join(format!("{i:02}.yaml"));
+            let text = if i == 17 {
+                "kind: [\n".to_string()
+            } else {
+                format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  containers:\n  - {{name: c, image: nginx, securityContext: {{privileged: true}}}}\n")
+            };
+            std::fs::write(&path, text).unwrap();
+            paths.push(path.to_string_lossy().into_owned());
+        }
+        paths.push(dir.join("missing.yaml").to_string_lossy().into_owned());
+        let scanner = Scanner::new(ScannerOptions::default()).unwrap();
+        let scanned = scanner.scan_paths(&paths, &ChartOptions::default());
+        std::fs::remove_dir_all(&dir).unwrap();
+        let names: Vec<&str> = scanned.scan.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, paths.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(scanned.report.summary.resources, 39);
+        assert_eq!(
+            scanned.report.errors.len(),
+            2,
+            "{:?}",
+            scanned.report.errors
+        );
+        assert_eq!(scanned.exit_code(), 2);
     }
 
     #[test]
