@@ -350,6 +350,9 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Map(m) => !m.entries.borrow().is_empty(),
+            // A map- or slice-kinded named type (`.Files`, `.Files.Glob`) is true when its
+            // underlying map or slice is non-empty.
+            Value::Object(o) if matches!(o.kind(), "map" | "slice") => o.to_data().is_true(),
             Value::Object(o) => !o.is_nil(),
         }
     }
