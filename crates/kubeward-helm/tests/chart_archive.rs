@@ -1,7 +1,11 @@
 //! Packaged charts (`.tgz`) read from memory: layout, nested archives, path checks and
 //! limits (messages as Helm's `loader.LoadArchiveFiles`).
 
-use kubeward_helm::chart::{load_archive, load_archive_with, LoadLimits};
+#![allow(clippy::panic)]
+
+use kubeward_helm::chart::{
+    computed_values, load_archive, load_archive_with, render, LoadLimits, RenderOptions,
+};
 
 fn tgz(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -40,14 +44,39 @@ fn archive_with_nested_subchart() {
         ("pkg/files/f.txt", b"f"),
         ("pkg/charts/sub-0.1.0.tgz", &sub),
     ]);
-    let c = load_archive(&outer);
-    assert!(c.is_ok(), "{:?}", c.err());
-    let c = c.unwrap_or_default();
+    let c = match load_archive(&outer) {
+        Ok(c) => c,
+        Err(e) => panic!("{e:?}"),
+    };
     assert_eq!(c.name(), "pkg");
-    assert_eq!(c.dependencies.len(), 1);
-    assert_eq!(c.dependencies.first().map(|d| d.name()), Some("sub"));
-    assert_eq!(c.values.to_go_string(), "map[x:1]");
-    assert_eq!(c.other_files.len(), 1);
+    assert_eq!(c.version(), "1.2.3");
+    let mut names: Vec<&str> = c.files().map(|(n, _)| n).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        vec![
+            "Chart.yaml",
+            "charts/sub-0.1.0.tgz",
+            "files/f.txt",
+            "templates/t.yaml",
+            "values.yaml"
+        ]
+    );
+    let values = computed_values(&c, &RenderOptions::default()).map(|v| v.to_go_string());
+    assert_eq!(
+        values.ok().as_deref().map(|v| v.contains("x:1")),
+        Some(true)
+    );
+    let rendered = render(&c, &RenderOptions::default()).map(|r| r.text);
+    let text = rendered.unwrap_or_default();
+    assert!(
+        text.contains("# Source: pkg/templates/t.yaml\nt: 1\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# Source: pkg/charts/sub/templates/a.yaml\na: 1\n"),
+        "{text}"
+    );
 }
 
 #[test]

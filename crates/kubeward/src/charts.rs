@@ -147,8 +147,7 @@ impl ValuesFiles {
             .filter_map(|(name, text)| Some((name.clone(), decode(text.as_bytes())?)))
             .collect();
         let charts = chart
-            .files
-            .iter()
+            .files()
             .filter_map(|(path, bytes)| {
                 let dir = path.strip_suffix("values.yaml")?;
                 let is_chart_dir =

@@ -7,7 +7,7 @@ use super::semver::is_compatible_range;
 use super::values::{
     self, coalesce_tables, coalesce_values, deep_copy_map, new_map, path_value, table,
 };
-use super::{Chart, ChartError};
+use super::{ChartError, Tree as Chart};
 use crate::value::{Map, MapType, Value};
 
 /// Enables or disables subcharts from the values, then imports subchart values into their

@@ -8,7 +8,7 @@ use super::archive::read_archive;
 use super::ignore::Rules;
 use super::metadata::Metadata;
 use super::values::read_values;
-use super::{Chart, ChartError, LoadLimits, MAX_CHART_DEPTH};
+use super::{ChartError, LoadLimits, Tree as Chart, MAX_CHART_DEPTH};
 use crate::value::Value;
 
 /// What one load may still decompress, shared by nested archives.

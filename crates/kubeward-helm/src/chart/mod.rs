@@ -82,9 +82,59 @@ impl Default for LoadLimits {
     }
 }
 
-/// A loaded chart with its subcharts (Helm's `chart.Chart`).
-#[derive(Debug, Clone, Default)]
+/// A loaded chart: its files, checked to form a valid chart (with its subcharts).
+///
+/// It holds only bytes, so it can be shared between threads; [`render`] builds the chart
+/// tree (Helm's `chart.Chart`, whose values are shared, mutable Go maps) afresh each time.
+#[derive(Debug, Clone)]
 pub struct Chart {
+    /// The chart's files (after `.helmignore`), by path relative to the chart root, in
+    /// load order.
+    files: Vec<(String, Vec<u8>)>,
+    limits: LoadLimits,
+    name: String,
+    version: String,
+}
+
+impl Chart {
+    /// Checks `files` (as [`load::load_buffered`] takes them) and keeps them.
+    fn checked(files: Vec<(String, Vec<u8>)>, limits: &LoadLimits) -> Result<Chart, ChartError> {
+        let tree = Tree::build(files.clone(), limits)?;
+        Ok(Chart {
+            files,
+            limits: limits.clone(),
+            name: tree.metadata.name.clone(),
+            version: tree.metadata.version.clone(),
+        })
+    }
+
+    /// The chart's name (`Chart.yaml` `name`).
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The chart's version (`Chart.yaml` `version`).
+    #[must_use]
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The chart's files, by path relative to the chart root (subcharts in `charts/`
+    /// included as loaded: folders file by file, archives as `.tgz` files).
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(n, d)| (n.as_str(), d.as_slice()))
+    }
+
+    /// The chart tree, as Helm's loader builds it.
+    fn tree(&self) -> Result<Tree, ChartError> {
+        Tree::build(self.files.clone(), &self.limits)
+    }
+}
+
+/// A chart tree with its subcharts (Helm's `chart.Chart`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tree {
     /// Every file loaded for this chart, by path relative to the chart root
     /// (`Chart.yaml`, `templates/deploy.yaml`, `charts/sub-1.0.0.tgz`…): Helm's `Raw`.
     pub files: BTreeMap<String, Vec<u8>>,
@@ -100,13 +150,21 @@ pub struct Chart {
     /// and subcharts), in load order.
     pub other_files: Vec<(String, Vec<u8>)>,
     /// The subcharts (from `charts/`).
-    pub dependencies: Vec<Chart>,
+    pub dependencies: Vec<Tree>,
 }
 
-impl Chart {
+impl Tree {
+    /// Builds the tree from a chart's files.
+    fn build(files: Vec<(String, Vec<u8>)>, limits: &LoadLimits) -> Result<Tree, ChartError> {
+        let mut budget = load::Budget {
+            remaining: limits.max_total_bytes,
+        };
+        load::load_buffered(files, limits, &mut budget, 0)
+    }
+
     /// The chart's name (`Chart.yaml` `name`, or the alias once dependencies are processed).
     #[must_use]
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.metadata.name
     }
 
@@ -159,10 +217,7 @@ pub fn load_files_with(
     limits: &LoadLimits,
 ) -> Result<Chart, ChartError> {
     let files = load::from_folder(files.into_iter().collect(), limits)?;
-    let mut budget = load::Budget {
-        remaining: limits.max_total_bytes,
-    };
-    load::load_buffered(files, limits, &mut budget, 0)
+    Chart::checked(files, limits)
 }
 
 /// Loads a packaged chart (`.tgz`) from memory.
@@ -185,7 +240,7 @@ pub fn load_archive_with(bytes: &[u8], limits: &LoadLimits) -> Result<Chart, Cha
         remaining: limits.max_total_bytes,
     };
     let files = load::read_archive_budgeted(bytes, limits, &mut budget)?;
-    load::load_buffered(files, limits, &mut budget, 0)
+    Chart::checked(files, limits)
 }
 
 /// Loads a chart from the file system: a chart folder, or a `.tgz` file. The only function
@@ -199,10 +254,7 @@ pub fn load_dir(path: &std::path::Path) -> Result<Chart, ChartError> {
     let meta = std::fs::metadata(path).map_err(|e| ChartError::msg(e.to_string()))?;
     if meta.is_dir() {
         let files = load::read_dir(path, &limits)?;
-        let mut budget = load::Budget {
-            remaining: limits.max_total_bytes,
-        };
-        return load::load_buffered(files, &limits, &mut budget, 0);
+        return Chart::checked(files, &limits);
     }
     let data = std::fs::read(path).map_err(|e| ChartError::msg(e.to_string()))?;
     if !data.starts_with(&[0x1f, 0x8b, 0x08]) {
@@ -290,16 +342,16 @@ pub struct Rendered {
 ///
 /// As [`render`], before templates run.
 pub fn computed_values(chart: &Chart, opts: &RenderOptions) -> Result<Value, ChartError> {
-    let (_, _, vals) = prepare(chart, opts)?;
+    let (_, _, vals) = prepare(&chart.tree()?, opts)?;
     Ok(Value::Map(vals))
 }
 
 /// Everything before templates run: capabilities, user values, installability, dependency
 /// processing, coalescing, schema validation and the `kubeVersion` check.
 fn prepare(
-    chart: &Chart,
+    chart: &Tree,
     opts: &RenderOptions,
-) -> Result<(Chart, objects::Capabilities, Map), ChartError> {
+) -> Result<(Tree, objects::Capabilities, Map), ChartError> {
     let mut kube = objects::KubeVersion {
         version: objects::DEFAULT_KUBE_VERSION.0.into(),
         major: objects::DEFAULT_KUBE_VERSION.1.into(),
@@ -392,7 +444,7 @@ fn values_map(entries: Vec<(&str, Value)>) -> Map {
 
 /// Helm's `recAllTpls`: builds each chart's context and collects its templates.
 fn collect_templates(
-    c: &Chart,
+    c: &Tree,
     parent: &Map,
     full_path: &str,
     is_root: bool,
@@ -537,7 +589,7 @@ fn exec_error(filename: &str, e: &TemplateError) -> ChartError {
 ///
 /// Values, dependencies or a template fail, with Helm's message and the location.
 pub fn render(chart: &Chart, opts: &RenderOptions) -> Result<Rendered, ChartError> {
-    let (chart, caps, vals) = prepare(chart, opts)?;
+    let (chart, caps, vals) = prepare(&chart.tree()?, opts)?;
     let release = Value::map(
         [
             (
@@ -622,4 +674,19 @@ pub fn render(chart: &Chart, opts: &RenderOptions) -> Result<Rendered, ChartErro
     let mut crds = Vec::new();
     chart.crd_objects(chart.name(), &mut crds);
     output::assemble(files, crds, opts)
+}
+
+#[cfg(test)]
+mod send_tests {
+    use super::*;
+
+    fn assert_shareable<T: Send + Sync>() {}
+
+    #[test]
+    fn charts_and_results_cross_threads() {
+        assert_shareable::<Chart>();
+        assert_shareable::<Rendered>();
+        assert_shareable::<ChartError>();
+        assert_shareable::<RenderOptions>();
+    }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 
 use super::values::get;
-use super::Chart;
+use super::Tree as Chart;
 use crate::value::{Map, Value};
 
 /// Helm's `ValidateAgainstSchema`: the chart's schema on its values, then each subchart's

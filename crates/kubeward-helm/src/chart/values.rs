@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::strvals::{self, Mode};
-use super::{Chart, ChartError, RenderOptions};
+use super::{ChartError, RenderOptions, Tree as Chart};
 use crate::value::{Map, MapType, Value};
 
 /// Helm's key for global values.
