@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// A Go value as the template engine sees it.
 #[derive(Clone, Default)]
@@ -91,14 +92,14 @@ pub struct Map {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
     /// The template name, e.g. `mychart/templates/_helpers.tpl`.
-    pub template: Rc<str>,
+    pub template: Arc<str>,
     /// 1-based line in that template.
     pub line: u32,
     /// 1-based column (in characters) in that template.
     pub column: u32,
     /// The values path when the text printed a value read from `.Values`
     /// (e.g. `securityContext.runAsUser`).
-    pub values_path: Option<Rc<str>>,
+    pub values_path: Option<Arc<str>>,
 }
 
 /// A Go string. Strings produced by executing a template (`include`, `tpl`) carry, for each

@@ -23,7 +23,7 @@
 
 // Until `chart::render` calls `assemble`, only the tests use it.
 
-use std::rc::Rc;
+use std::sync::Arc;
 use std::sync::LazyLock;
 
 use kubeward_yaml::{Node, Value as Y};
@@ -208,7 +208,7 @@ pub(crate) fn assemble(
     let mut out = Output::default();
     if opts.include_crds {
         for (path, content) in crds {
-            let template: Rc<str> = Rc::from(path.as_str());
+            let template: Arc<str> = Arc::from(path.as_str());
             let origins = (1..=line_count(&content))
                 .map(|line| {
                     Some(Origin {
@@ -863,7 +863,7 @@ mod tests {
 
     fn origin(template: &str, line: usize) -> Option<Origin> {
         Some(Origin {
-            template: Rc::from(template),
+            template: Arc::from(template),
             line: u32::try_from(line).ok()?,
             column: 1,
             values_path: None,

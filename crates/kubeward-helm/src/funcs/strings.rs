@@ -1894,7 +1894,7 @@ mod tests {
     fn indent_keeps_origins() {
         let o = |line| {
             Some(Origin {
-                template: Rc::from("t"),
+                template: std::sync::Arc::from("t"),
                 line,
                 column: 1,
                 values_path: None,

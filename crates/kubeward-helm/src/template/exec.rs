@@ -218,7 +218,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
             Some((pos, ctx)) => {
                 let (line, col) = self.tree.src.line_byte_col(pos);
                 if self.sh.err_loc.is_none() {
-                    self.sh.err_loc = Some((self.tree.src.name.clone(), line, col));
+                    self.sh.err_loc = Some((Rc::from(&*self.tree.src.name), line, col));
                 }
                 format!(
                     "template: {}:{}:{}: executing {} at <{}>: {}",
@@ -357,7 +357,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
         }
     }
 
-    fn print_value(&mut self, pos: u32, vpath: Option<&Rc<str>>, v: &Value) -> R<()> {
+    fn print_value(&mut self, pos: u32, vpath: Option<&std::sync::Arc<str>>, v: &Value) -> R<()> {
         let (line, column) = self.tree.src.line_char_col(pos);
         let origin = Origin {
             template: self.tree.src.name.clone(),
@@ -974,7 +974,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
     }
 
     fn tpl(&mut self, text: &str, data: Value) -> Result<Value, String> {
-        let src = Rc::new(Source::new(Rc::from(ROOT_NAME), Rc::from(text)));
+        let src = Rc::new(Source::new(std::sync::Arc::from(ROOT_NAME), Rc::from(text)));
         let parsed = match parse::parse_with_source(ROOT_NAME, src) {
             Ok(p) => p,
             Err(e) => {

@@ -306,7 +306,12 @@ mod tests {
         );
         assert_eq!(
             pos(5),
-            Some(("c/templates/a.yaml".into(), 4, 1, Some(Rc::from("sc.user"))))
+            Some((
+                "c/templates/a.yaml".into(),
+                4,
+                1,
+                Some(std::sync::Arc::from("sc.user"))
+            ))
         );
         assert_eq!(origins.get(5).cloned().flatten().map(|o| o.line), Some(4));
     }

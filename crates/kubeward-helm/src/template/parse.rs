@@ -21,13 +21,13 @@ pub(crate) struct Tree {
 
 /// A template source: its name (Go's `ParseName`), text and line starts.
 pub(crate) struct Source {
-    pub(crate) name: Rc<str>,
+    pub(crate) name: std::sync::Arc<str>,
     pub(crate) text: Rc<str>,
     line_starts: Vec<u32>,
 }
 
 impl Source {
-    pub(crate) fn new(name: Rc<str>, text: Rc<str>) -> Source {
+    pub(crate) fn new(name: std::sync::Arc<str>, text: Rc<str>) -> Source {
         let mut line_starts = vec![0];
         for (i, b) in text.bytes().enumerate() {
             if b == b'\n' {
@@ -88,7 +88,7 @@ pub(crate) struct Action {
     pub(crate) pos: Pos,
     pub(crate) pipe: Pipe,
     /// The values path the action prints, when it reads `.Values...` or `$.Values...`.
-    pub(crate) vpath: Option<Rc<str>>,
+    pub(crate) vpath: Option<std::sync::Arc<str>>,
 }
 
 /// `if`, `range`, `with`.
@@ -700,7 +700,7 @@ impl Parser<'_> {
         let tok = self.peek();
         let pipe = self.pipeline("command", T::RightDelim)?;
         let vpath = if pipe.decl.is_empty() {
-            values_path(&pipe)
+            values_path(&pipe).map(|p| std::sync::Arc::from(&*p))
         } else {
             None
         };
