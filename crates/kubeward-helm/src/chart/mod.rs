@@ -307,6 +307,8 @@ pub struct RenderOptions {
     pub skip_schema_validation: bool,
     /// `--strict`-style rendering: a missing map key is an error (`missingkey=error`).
     pub strict: bool,
+    /// Bounds on template execution (recursion, steps, output size).
+    pub limits: crate::template::Limits,
 }
 
 /// One document of the output.
@@ -589,6 +591,32 @@ fn exec_error(filename: &str, e: &TemplateError) -> ChartError {
 ///
 /// Values, dependencies or a template fail, with Helm's message and the location.
 pub fn render(chart: &Chart, opts: &RenderOptions) -> Result<Rendered, ChartError> {
+    let (tree, files) = render_files(chart, opts)?;
+    let mut crds = Vec::new();
+    tree.crd_objects(tree.name(), &mut crds);
+    output::assemble(files, crds, opts)
+}
+
+/// What Helm's engine returns: the output of every template that is not a partial
+/// (`NOTES.txt` excluded), by template name (`mychart/templates/deploy.yaml`), with
+/// `<no value>` removed, before the output is split into documents.
+///
+/// # Errors
+///
+/// As [`render`].
+pub fn render_templates(
+    chart: &Chart,
+    opts: &RenderOptions,
+) -> Result<BTreeMap<String, String>, ChartError> {
+    let (_, files) = render_files(chart, opts)?;
+    Ok(files.into_iter().map(|f| (f.path, f.text)).collect())
+}
+
+/// Renders every template of the chart tree; returns the prepared tree and the outputs.
+fn render_files(
+    chart: &Chart,
+    opts: &RenderOptions,
+) -> Result<(Tree, Vec<output::RenderedFile>), ChartError> {
     let (chart, caps, vals) = prepare(&chart.tree()?, opts)?;
     let release = Value::map(
         [
@@ -634,6 +662,7 @@ pub fn render(chart: &Chart, opts: &RenderOptions) -> Result<Rendered, ChartErro
     }
     let mut exec = ExecOptions {
         missing_key_error: opts.strict,
+        limits: opts.limits.clone(),
         ..ExecOptions::default()
     };
     let mut files = Vec::new();
@@ -671,9 +700,7 @@ pub fn render(chart: &Chart, opts: &RenderOptions) -> Result<Rendered, ChartErro
             origins,
         });
     }
-    let mut crds = Vec::new();
-    chart.crd_objects(chart.name(), &mut crds);
-    output::assemble(files, crds, opts)
+    Ok((chart, files))
 }
 
 #[cfg(test)]

@@ -422,7 +422,7 @@ fn decode_head(doc: &str) -> Result<Head, (String, Option<u32>)> {
 /// after `line N: ` where N is the problem's 0-based line, plus one for scanner errors,
 /// and nothing on the first line (`yaml.v2 parser.fail`). At the end of an input whose
 /// last line has no line break, libyaml's stream end is on the next line.
-fn go_yaml_message(message: &str, pos: kubeward_yaml::Pos, input: &[u8]) -> String {
+pub(crate) fn go_yaml_message(message: &str, pos: kubeward_yaml::Pos, input: &[u8]) -> String {
     if let Some(json) = message.strip_prefix("yaml: json: ") {
         return format!("json: {json}");
     }
@@ -430,7 +430,8 @@ fn go_yaml_message(message: &str, pos: kubeward_yaml::Pos, input: &[u8]) -> Stri
         return message.to_string();
     };
     let (problem, context) = text.split_once(" while ").unwrap_or((text, ""));
-    let parser_error = context.starts_with("parsing")
+    // libyaml-safer words the scanner's quoted-scalar context "while parsing".
+    let parser_error = (context.starts_with("parsing") && !context.contains("quoted scalar"))
         || problem.starts_with("did not find expected <document start>")
         || problem.starts_with("found duplicate %")
         || problem.starts_with("found incompatible YAML document");

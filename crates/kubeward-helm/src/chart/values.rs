@@ -66,7 +66,10 @@ pub(crate) fn deep_copy_map(m: &Map) -> Map {
 pub(crate) fn read_values(data: &[u8]) -> Result<Map, String> {
     let data = data.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(data);
     match kubeward_yaml::decode_document(data) {
-        Err(e) => Err(format!("error converting YAML to JSON: {}", e.message)),
+        Err(e) => Err(format!(
+            "error converting YAML to JSON: {}",
+            super::output::go_yaml_message(&e.message, e.pos, data)
+        )),
         Ok(None) => Ok(new_map()),
         Ok(Some(node)) => match Value::from_yaml(&node) {
             Value::Map(m) => Ok(m),

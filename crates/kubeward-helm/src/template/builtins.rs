@@ -98,7 +98,8 @@ fn length(item: &Value) -> Result<Value, String> {
         Value::Nil => return Err("len of nil pointer".into()),
         // Go calls Type() on the zero reflect.Value and recovers the panic.
         Value::Invalid => return Err("reflect: call of reflect.Value.Type on zero Value".into()),
-        Value::String(s) => s.as_str().len(),
+        // Go's length in bytes, counting bytes a string function split off alone.
+        Value::String(s) => crate::funcs::strings::go_bytes(s.as_str()).len(),
         Value::Bytes(b) => b.len(),
         Value::List(l) => l.items.borrow().len(),
         Value::Map(m) => m.entries.borrow().len(),

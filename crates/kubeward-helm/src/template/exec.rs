@@ -212,7 +212,9 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
     }
 
     fn errorf(&mut self, msg: impl std::fmt::Display) -> Flow {
-        let name = self.tree.name.replace('%', "%%");
+        // Go doubles `%` in the name and context and then formats the whole message once
+        // more, which undoes it: both come out as written.
+        let name = &self.tree.name;
         let text = match self.context() {
             None => format!("template: {name}: {msg}"),
             Some((pos, ctx)) => {
@@ -226,7 +228,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
                     line,
                     col,
                     super::fmt::go_quote(&name),
-                    ctx.replace('%', "%%"),
+                    ctx,
                     msg
                 )
             }
