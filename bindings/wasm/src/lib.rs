@@ -3,9 +3,10 @@
 //! Options come in as plain objects (read through `JSON.stringify` into serde structs),
 //! reports go out as plain objects shaped exactly like the CLI's JSON report. Invalid
 //! arguments and policy files throw an `Error` naming the location; findings and input
-//! errors are data in the report, as in the CLI. A panic throws an `Error` too and the
-//! next call runs on a fresh instance (see [`on_panic`]).
+//! errors are data in the report, as in the CLI. A panic throws an `Error` too; the
+//! JavaScript wrapper (`js/`) then replaces the instance (see [`on_panic`]).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use js_sys::{Object, Reflect, Uint8Array};
@@ -23,11 +24,11 @@ pub fn start() {
     std::panic::set_hook(Box::new(on_panic));
 }
 
-/// `wasm32-unknown-unknown` only has `panic=abort`: a panic would trap and leave the
-/// instance in an unknown state. Instead, ask wasm-bindgen for a fresh instance before
-/// the next call, and throw the panic's message to the caller as an `Error`.
+/// `wasm32-unknown-unknown` only has `panic=abort`: a panic would trap with no message.
+/// Instead, throw the panic's message to the caller as an `Error`. The instance is not
+/// reusable afterwards (the panic never unwound): the JavaScript wrapper replaces it with a
+/// fresh one when a call throws anything but a `KubewardError`.
 fn on_panic(info: &std::panic::PanicHookInfo<'_>) {
-    wasm_bindgen::handler::schedule_reinit();
     wasm_bindgen::throw_str(&format!(
         "kubeward panicked (please report this bug): {info}"
     ));
@@ -115,9 +116,11 @@ impl ChartOptions {
     }
 }
 
-/// An `Error` with `message`, and `errors` (the entries) as a property when given.
+/// An `Error` named `KubewardError` with `message`, and `errors` (the entries) as a
+/// property when given.
 fn error(message: &str, errors: &[ErrorEntry]) -> JsValue {
     let err = js_sys::Error::new(message);
+    err.set_name("KubewardError");
     if !errors.is_empty() {
         // Setting a property on a fresh Error cannot fail.
         let _ = Reflect::set(&err, &"errors".into(), &to_js(&errors));
@@ -161,30 +164,56 @@ fn options<T: Default + for<'de> Deserialize<'de>>(
     })
 }
 
-/// Compiles the policies the options ask for.
-fn scanner(opts: Policies) -> Result<(Scanner, String), JsValue> {
-    let fail_on = match opts.fail_on {
-        Some(text) => text
-            .parse::<FailOn>()
-            .map_err(|e| error(&format!("failOn: {e}"), &[]))?,
-        None => FailOn::default(),
-    };
-    let engine = EngineOptions {
-        packs: opts.packs,
-        policy_files: opts.policies.named("policy"),
-        pss_version: opts.pss_version,
-        parameters: opts.parameters,
-    };
-    let scanner = Scanner::new(ScannerOptions {
-        engine,
-        exemptions: Vec::new(),
-        fail_on,
+thread_local! {
+    /// The last scanner built, by the options it was built from: typing in an editor
+    /// rescans with the same policies, which need compiling only once.
+    static SCANNER: RefCell<Option<(String, Scanner)>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with a scanner for the policies the options ask for, and the file name.
+fn with_scanner<T>(opts: Policies, f: impl FnOnce(&Scanner, String) -> T) -> Result<T, JsValue> {
+    let name = opts.filename.clone().unwrap_or_default();
+    let policy_files = opts.policies.named("policy");
+    let key = format!(
+        "{:?}",
+        (
+            &opts.packs,
+            &policy_files,
+            &opts.pss_version,
+            &opts.parameters,
+            &opts.fail_on
+        )
+    );
+    SCANNER.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        if let Some((k, scanner)) = cached.as_ref() {
+            if *k == key {
+                return Ok(f(scanner, name));
+            }
+        }
+        let fail_on = match opts.fail_on {
+            Some(text) => text
+                .parse::<FailOn>()
+                .map_err(|e| error(&format!("failOn: {e}"), &[]))?,
+            None => FailOn::default(),
+        };
+        let engine = EngineOptions {
+            packs: opts.packs,
+            policy_files,
+            pss_version: opts.pss_version,
+            parameters: opts.parameters,
+        };
+        let scanner = Scanner::new(ScannerOptions {
+            engine,
+            exemptions: Vec::new(),
+            fail_on,
+        })
+        .map_err(|errors| entries_error("invalid policies or options", &errors))?
+        .with_today(today());
+        let result = f(&scanner, name);
+        *cached = Some((key, scanner));
+        Ok(result)
     })
-    .map_err(|errors| entries_error("invalid policies or options", &errors))?;
-    Ok((
-        scanner.with_today(today()),
-        opts.filename.unwrap_or_default(),
-    ))
 }
 
 /// Today, from the JavaScript clock (WebAssembly has none).
@@ -215,13 +244,14 @@ fn report(scanned: &Scanned) -> JsValue {
 /// Invalid options or policy files.
 #[wasm_bindgen(skip_typescript)]
 pub fn scan(text: &str, options_value: JsValue) -> Result<JsValue, JsValue> {
-    let (scanner, name) = scanner(options(&options_value, "scan options")?)?;
-    let name = if name.is_empty() {
-        "manifest.yaml".to_string()
-    } else {
-        name
-    };
-    Ok(report(&scanner.scan_text(&name, text)))
+    with_scanner(options(&options_value, "scan options")?, |scanner, name| {
+        let name = if name.is_empty() {
+            "manifest.yaml"
+        } else {
+            &name
+        };
+        report(&scanner.scan_text(name, text))
+    })
 }
 
 /// Reads a chart given as a `.tgz` (`Uint8Array` or `ArrayBuffer`) or as `{path: text or
@@ -269,24 +299,26 @@ fn chart_files(files: &JsValue) -> Result<Result<Chart, ErrorEntry>, JsValue> {
 pub fn scan_chart(files: JsValue, options_value: JsValue) -> Result<JsValue, JsValue> {
     let (policies, render) =
         options::<ChartOptions>(&options_value, "chart options")?.render_options();
-    let (scanner, name) = scanner(policies)?;
-    let name = if name.is_empty() {
-        "chart".to_string()
-    } else {
-        name
-    };
-    let scanned = match chart_files(&files)? {
-        Ok(chart) => scanner.scan_chart(&name, &chart, &render),
-        Err(entry) => {
-            let mut scanned = scanner.scan_files(Vec::new());
-            scanned.report.add_errors([ErrorEntry {
-                file: name,
-                ..entry
-            }]);
-            scanned
-        }
-    };
-    Ok(report(&scanned))
+    let chart = chart_files(&files)?;
+    with_scanner(policies, |scanner, name| {
+        let name = if name.is_empty() {
+            "chart".to_string()
+        } else {
+            name
+        };
+        let scanned = match chart {
+            Ok(chart) => scanner.scan_chart(&name, &chart, &render),
+            Err(entry) => {
+                let mut scanned = scanner.scan_files(Vec::new());
+                scanned.report.add_errors([ErrorEntry {
+                    file: name,
+                    ..entry
+                }]);
+                scanned
+            }
+        };
+        report(&scanned)
+    })
 }
 
 /// Renders a chart; returns what `helm template` prints.
