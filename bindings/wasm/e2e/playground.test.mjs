@@ -3,7 +3,7 @@
 // <cargo target dir>/wasm-screenshots).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
@@ -138,11 +138,12 @@ test("a 1 MB manifest is scanned in the browser", async () => {
 
 test("a chart .tgz shows its rendered manifests and a finding traced to its template", async (t) => {
   const why = chartsUnavailable(loadPackage());
-  const file = path.join(tmpdir(), `kubeward-demo-${process.pid}.tgz`);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "kubeward-e2e-")), "demo-0.1.0.tgz");
   writeFileSync(file, tgz(CHART));
   await page.click("#tab-chart");
   await page.setInputFiles("#chart-file", file);
-  await page.waitForFunction(() => /Chart: /.test(document.querySelector("#chart-name").textContent));
+  await page.waitForFunction(() => /Chart: demo-0\.1\.0/.test(document.querySelector("#chart-name").textContent));
+  assert.equal(await page.inputValue("#values-editor textarea"), CHART["values.yaml"], "the chart's values are shown");
   await shot("6-chart");
   if (why) return t.skip(why);
   const finding = page.locator('.finding[data-policy="KW-SEC-001"]');

@@ -347,11 +347,36 @@ function selectTab(id) {
 
 // --- Charts: a .tgz, or a folder (dropped or chosen) ---
 
+/** The chart's own values.yaml from a .tgz, to show in the values editor (display only:
+ * the package reads the archive itself). */
+async function valuesInArchive(bytes) {
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    const tar = new Uint8Array(await new Response(stream).arrayBuffer());
+    const text = (from, to) => new TextDecoder().decode(tar.subarray(from, to)).replace(/\0.*$/s, "");
+    for (let at = 0; at + 512 <= tar.length; ) {
+      const name = text(at, at + 100);
+      if (!name) break;
+      const size = parseInt(text(at + 124, at + 136).trim() || "0", 8);
+      const prefix = text(at + 345, at + 500);
+      if (/^[^/]+\/values\.yaml$/.test(prefix ? `${prefix}/${name}` : name)) {
+        return new TextDecoder().decode(tar.subarray(at + 512, at + 512 + size));
+      }
+      at += 512 + Math.ceil(size / 512) * 512;
+    }
+  } catch {
+    // Not a gzip tar: the package reports it.
+  }
+  return "";
+}
+
 async function loadChart(name, files) {
   state.chart = { name, files };
   $("chart-name").textContent = `Chart: ${name}`;
   let chartValues = "";
-  if (!(files instanceof Uint8Array)) {
+  if (files instanceof Uint8Array) {
+    chartValues = await valuesInArchive(files);
+  } else {
     const v = files["values.yaml"];
     chartValues = v instanceof Uint8Array ? new TextDecoder().decode(v) : (v ?? "");
   }
