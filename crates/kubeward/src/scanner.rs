@@ -233,4 +233,37 @@ mod tests {
         assert_eq!(privileged[0].region.line, 8);
         assert_eq!(scanned.exit_code(), 1);
     }
+
+    #[test]
+    fn exemptions_expire_against_the_date_given() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext: {privileged: true}\n";
+        let scanner = |today: Date| {
+            Scanner::new(ScannerOptions {
+                exemptions: vec![Exemption {
+                    policy: Some(crate::Pattern::new("KW-SEC-001").unwrap()),
+                    kind: None,
+                    namespace: None,
+                    name: None,
+                    file: None,
+                    reason: "agent".into(),
+                    expires: Date::new(2030, 1, 1),
+                    source: ".kubeward.yaml".into(),
+                    line: 1,
+                }],
+                ..ScannerOptions::default()
+            })
+            .unwrap()
+            .with_today(today)
+        };
+        let silenced = |today| {
+            scanner(today)
+                .scan_text("pod.yaml", pod)
+                .report
+                .suppressed
+                .iter()
+                .any(|s| s.finding.policy == "KW-SEC-001")
+        };
+        assert!(silenced(Date::new(2029, 12, 31).unwrap()));
+        assert!(!silenced(Date::new(2030, 1, 2).unwrap()));
+    }
 }
