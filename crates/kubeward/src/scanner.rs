@@ -37,6 +37,7 @@ pub struct Scanner {
     rules: Vec<RuleInfo>,
     exemptions: Vec<Exemption>,
     fail_on: FailOn,
+    today: Option<Date>,
 }
 
 /// The result of one scan: the report and the decoded inputs it refers to (the text and
@@ -64,7 +65,22 @@ impl Scanner {
             rules,
             exemptions: options.exemptions,
             fail_on: options.fail_on,
+            today: None,
         })
+    }
+
+    /// Uses `today` to decide which exemptions have expired, instead of the system clock.
+    /// `wasm32-unknown-unknown` has no clock: there, without a date given here, every
+    /// exemption with an expiry date counts as not expired.
+    #[must_use]
+    pub fn with_today(mut self, today: Date) -> Scanner {
+        self.today = Some(today);
+        self
+    }
+
+    /// The date exemptions expire against.
+    fn today(&self) -> Date {
+        self.today.unwrap_or_else(clock_today)
     }
 
     /// The compiled policies.
@@ -119,7 +135,7 @@ impl Scanner {
         let report = Report::build(
             &scan,
             findings,
-            &Suppressions::new(self.exemptions.clone(), Date::today_utc()),
+            &Suppressions::new(self.exemptions.clone(), self.today()),
         );
         Scanned {
             report,
@@ -217,6 +233,18 @@ fn place(slots: &mut [Option<SourceFile>], done: Vec<(usize, SourceFile)>) {
     }
 }
 
+/// Today, from the system clock.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+fn clock_today() -> Date {
+    Date::today_utc()
+}
+
+/// No clock on `wasm32-unknown-unknown`: 1970-01-01, before any expiry date.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+fn clock_today() -> Date {
+    Date::from_days_since_epoch(0)
+}
+
 /// Reads and decodes one input found by [`inputs::collect`].
 fn read_input(input: &Input, index: usize, charts: &ChartOptions) -> SourceFile {
     let name = input.name();
@@ -295,5 +323,38 @@ mod tests {
         assert_eq!(privileged.len(), 1, "{:?}", scanned.report.findings);
         assert_eq!(privileged[0].region.line, 8);
         assert_eq!(scanned.exit_code(), 1);
+    }
+
+    #[test]
+    fn exemptions_expire_against_the_date_given() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext: {privileged: true}\n";
+        let scanner = |today: Date| {
+            Scanner::new(ScannerOptions {
+                exemptions: vec![Exemption {
+                    policy: Some(crate::Pattern::new("KW-SEC-001").unwrap()),
+                    kind: None,
+                    namespace: None,
+                    name: None,
+                    file: None,
+                    reason: "agent".into(),
+                    expires: Date::new(2030, 1, 1),
+                    source: ".kubeward.yaml".into(),
+                    line: 1,
+                }],
+                ..ScannerOptions::default()
+            })
+            .unwrap()
+            .with_today(today)
+        };
+        let silenced = |today| {
+            scanner(today)
+                .scan_text("pod.yaml", pod)
+                .report
+                .suppressed
+                .iter()
+                .any(|s| s.finding.policy == "KW-SEC-001")
+        };
+        assert!(silenced(Date::new(2029, 12, 31).unwrap()));
+        assert!(!silenced(Date::new(2030, 1, 2).unwrap()));
     }
 }

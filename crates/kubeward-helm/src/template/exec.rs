@@ -227,7 +227,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
                     self.tree.src.name,
                     line,
                     col,
-                    super::fmt::go_quote(&name),
+                    super::fmt::go_quote(name),
                     ctx,
                     msg
                 )
