@@ -544,10 +544,52 @@ impl PyTemplateRef {
     fn line(&self) -> u32 {
         self.0.line
     }
+    /// 1-based column in the template, when known.
+    #[getter]
+    fn column(&self) -> Option<u32> {
+        self.0.column
+    }
+    /// When the node's text was printed from `.Values`: the value's path and where a values
+    /// file sets it.
+    #[getter]
+    fn values(&self) -> Option<PyValuesRef> {
+        self.0.values.clone().map(PyValuesRef)
+    }
     fn __repr__(&self) -> String {
         format!(
             "TemplateRef(chart={:?}, file={:?}, line={})",
             self.0.chart, self.0.file, self.0.line
+        )
+    }
+}
+
+/// A chart value a finding's text came from: its dotted path (`securityContext.runAsUser`)
+/// and the values file and line that set it, when one does.
+#[pyclass(frozen, eq, module = "kubeward", name = "ValuesRef")]
+#[derive(Debug, Clone, PartialEq)]
+struct PyValuesRef(kubeward::ValuesRef);
+
+#[pymethods]
+impl PyValuesRef {
+    /// Dotted path in the chart's values.
+    #[getter]
+    fn path(&self) -> &str {
+        &self.0.path
+    }
+    /// The values file that sets it (`values.yaml` or a `values=` file), when one does.
+    #[getter]
+    fn file(&self) -> Option<&str> {
+        self.0.file.as_deref()
+    }
+    /// 1-based line of the key in that file.
+    #[getter]
+    fn line(&self) -> Option<u32> {
+        self.0.line
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "ValuesRef(path={:?}, file={:?}, line={:?})",
+            self.0.path, self.0.file, self.0.line
         )
     }
 }
@@ -1184,6 +1226,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFinding>()?;
     m.add_class::<PyResource>()?;
     m.add_class::<PyTemplateRef>()?;
+    m.add_class::<PyValuesRef>()?;
     m.add_class::<PySuppressed>()?;
     m.add_class::<PyErrorEntry>()?;
     m.add_class::<PyPolicyInfo>()?;

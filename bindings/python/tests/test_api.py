@@ -25,7 +25,7 @@ spec:
 PUBLIC = {
     "ChartError", "ChartOptions", "ErrorEntry", "Finding", "InputError", "KubewardError",
     "PolicyError", "PolicyInfo", "PolicySet", "Report", "Resource", "Scanner", "Suppressed",
-    "TemplateRef", "__version__", "decode", "load_policies", "policies", "render_chart",
+    "TemplateRef", "ValuesRef", "__version__", "decode", "load_policies", "policies", "render_chart",
     "render_chart_archive", "scan_paths", "scan_text",
 }
 

@@ -56,6 +56,15 @@ def test_scan_a_chart_with_values_and_set():
     assert isinstance(f.template, kubeward.TemplateRef)
     assert (f.template.chart, f.template.file, f.template.line) == ("web", "templates/deployment.yaml", 20)
     assert "TemplateRef(" in repr(f.template)
-    assert f.to_dict()["template"] == {"chart": "web", "file": "templates/deployment.yaml", "line": 20}
+    # The value came from values.yaml: its path and line are named.
+    assert f.template.values is not None
+    assert (f.template.values.path, f.template.values.file, f.template.values.line) == ("privileged", "values.yaml", 5)
+    assert f.to_dict()["template"] == {
+        "chart": "web",
+        "file": "templates/deployment.yaml",
+        "line": 20,
+        "column": f.template.column,
+        "values": {"path": "privileged", "file": "values.yaml", "line": 5},
+    }
     fixed = kubeward.scan_paths(CHART, set={"privileged": False})
     assert not [f for f in fixed.findings if f.policy == "KW-SEC-001"]
