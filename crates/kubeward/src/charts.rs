@@ -88,13 +88,56 @@ fn template_map(chart: &Chart, opts: &RenderOptions, rendered: &Rendered) -> Tem
             continue;
         };
         let first = before.matches('\n').count();
+        let text: Vec<&str> = manifest.text.split('\n').collect();
         for (k, origin) in manifest.origins.iter().enumerate() {
             if let (Some(slot), Some(origin)) = (lines.get_mut(first + k), origin) {
-                *slot = Some(template_ref(origin, &values));
+                let keys = block_keys(&text, &manifest.origins, k);
+                *slot = Some(template_ref(origin, &values, &keys));
             }
         }
     }
     TemplateMap { lines }
+}
+
+/// The YAML key of a rendered line (`  runAsUser: 0` → `runAsUser`; `- name: x` → `name`),
+/// with its indentation.
+fn line_key(line: &str) -> Option<(usize, &str)> {
+    let body = line.trim_start();
+    let indent = line.len() - body.len();
+    let body = body.strip_prefix("- ").unwrap_or(body);
+    let (key, _) = body.split_once(':')?;
+    let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+    let plain = !key.is_empty() && !key.contains(char::is_whitespace) && !key.starts_with('#');
+    plain.then_some((indent, key))
+}
+
+/// For line `k` of a block that one action printed from `.Values` (`toYaml
+/// .Values.securityContext | nindent 12`), the keys from the block's top down to the line
+/// (`["runAsUser"]`), so the values path can name the exact value.
+fn block_keys(text: &[&str], origins: &[Option<Origin>], k: usize) -> Vec<String> {
+    let Some(Some(origin)) = origins.get(k) else {
+        return Vec::new();
+    };
+    let Some((mut indent, key)) = text.get(k).and_then(|l| line_key(l)) else {
+        return Vec::new();
+    };
+    let mut keys = vec![key.to_string()];
+    let mut i = k;
+    while i > 0 {
+        i -= 1;
+        // Only lines the same action printed belong to the block.
+        if origins.get(i).and_then(Option::as_ref) != Some(origin) {
+            break;
+        }
+        if let Some((parent_indent, parent)) = text.get(i).and_then(|l| line_key(l)) {
+            if parent_indent < indent {
+                keys.push(parent.to_string());
+                indent = parent_indent;
+            }
+        }
+    }
+    keys.reverse();
+    keys
 }
 
 /// `mychart/templates/x.yaml` → (`mychart`, `templates/x.yaml`);
@@ -113,14 +156,27 @@ fn split_template_name(name: &str) -> (String, String) {
     (chart.to_string(), relative.to_string())
 }
 
-fn template_ref(origin: &Origin, values: &ValuesFiles) -> TemplateRef {
+/// The template reference of a rendered line; `keys` are the line's keys inside a block
+/// printed from `.Values` (see [`block_keys`]): the values path is extended with as many of
+/// them as a values file has.
+fn template_ref(origin: &Origin, values: &ValuesFiles, keys: &[String]) -> TemplateRef {
     let (chart, file) = split_template_name(&origin.template);
     TemplateRef {
         chart,
-        values: origin
-            .values_path
-            .as_ref()
-            .map(|path| values.locate(&file, path)),
+        values: origin.values_path.as_ref().map(|path| {
+            (0..=keys.len())
+                .rev()
+                .find_map(|n| {
+                    let mut longer = path.to_string();
+                    for key in keys.get(keys.len() - n..).unwrap_or_default() {
+                        longer.push('.');
+                        longer.push_str(key);
+                    }
+                    let found = values.locate(&file, &longer);
+                    (n == 0 || found.line.is_some()).then_some(found)
+                })
+                .unwrap_or_else(|| values.locate(&file, path))
+        }),
         file,
         line: origin.line,
         column: Some(origin.column),

@@ -18,6 +18,7 @@ __all__ = [
     "Scanner",
     "Suppressed",
     "TemplateRef",
+    "ValuesRef",
     "__version__",
     "decode",
     "load_policies",
