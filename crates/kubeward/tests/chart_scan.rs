@@ -30,6 +30,9 @@ fn find<'a>(findings: &'a [Finding], policy: &str, kind: &str, path: &str) -> &'
         .unwrap_or_else(|| panic!("no {policy} finding on {kind} {path}"))
 }
 
+/// A values path with the file and line that set it.
+type ValuesAt = Option<(String, Option<String>, Option<u32>)>;
+
 /// (chart, template file, line, values path, values file, values line) of a finding.
 fn traced(
     f: &Finding,
@@ -50,7 +53,7 @@ fn traced(
     )
 }
 
-fn values(path: &str, file: &str, line: u32) -> Option<(String, Option<String>, Option<u32>)> {
+fn values(path: &str, file: &str, line: u32) -> ValuesAt {
     Some((path.to_string(), Some(file.to_string()), Some(line)))
 }
 
