@@ -34,14 +34,7 @@ fn find<'a>(findings: &'a [Finding], policy: &str, kind: &str, path: &str) -> &'
 type ValuesAt = Option<(String, Option<String>, Option<u32>)>;
 
 /// (chart, template file, line, values path, values file, values line) of a finding.
-fn traced(
-    f: &Finding,
-) -> (
-    String,
-    String,
-    u32,
-    Option<(String, Option<String>, Option<u32>)>,
-) {
+fn traced(f: &Finding) -> (String, String, u32, ValuesAt) {
     let t = f.template.as_ref().expect("a template reference");
     (
         t.chart.clone(),
