@@ -17,6 +17,52 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 use std::sync::Arc;
 
+/// A budget on the work of traversing values (printing, serialising, copying, comparing),
+/// per thread. Values can share structure (`$l = list $l $l` doubles a list in one step
+/// without copying it), so a traversal could otherwise take exponential time and memory;
+/// the executor sets the budget for each execution and turns an exhausted budget into an
+/// error naming the limit.
+pub mod budget {
+    use std::cell::Cell;
+
+    thread_local! {
+        static LEFT: Cell<u64> = const { Cell::new(u64::MAX) };
+    }
+
+    /// Sets the number of value nodes traversals may still visit on this thread.
+    pub fn reset(nodes: u64) {
+        LEFT.with(|l| l.set(nodes));
+    }
+
+    /// Spends one node; false when the budget is exhausted (the traversal must stop).
+    #[must_use]
+    pub fn spend() -> bool {
+        spend_n(1)
+    }
+
+    /// Spends `n` nodes' worth (for traversals whose work per node grows, such as one that
+    /// copies the path to each node); false when the budget is exhausted.
+    #[must_use]
+    pub fn spend_n(n: u64) -> bool {
+        LEFT.with(|l| {
+            let left = l.get();
+            if left < n {
+                l.set(0);
+                false
+            } else {
+                l.set(left - n);
+                true
+            }
+        })
+    }
+
+    /// Whether a traversal ran out of budget since the last [`reset`].
+    #[must_use]
+    pub fn exhausted() -> bool {
+        LEFT.with(Cell::get) == 0
+    }
+}
+
 /// A Go value as the template engine sees it.
 #[derive(Clone, Default)]
 pub enum Value {
@@ -376,6 +422,9 @@ impl Value {
 
     /// Appends Go's `%v` of the value; `top` is false inside lists and maps.
     fn write_go(&self, out: &mut String, top: bool) {
+        if !budget::spend() {
+            return;
+        }
         match self {
             Value::Invalid => out.push_str(if top { "<no value>" } else { "<nil>" }),
             Value::Nil => out.push_str("<nil>"),
@@ -424,6 +473,9 @@ impl Value {
     /// A deep copy (Sprig's `deepCopy`): maps and lists are copied, not shared.
     #[must_use]
     pub fn deep_copy(&self) -> Value {
+        if !budget::spend() {
+            return Value::Nil;
+        }
         match self {
             Value::List(l) => Value::List(List {
                 items: Rc::new(RefCell::new(
@@ -449,6 +501,9 @@ impl Value {
     /// types must match exactly, so `int 1` differs from `float64 1`.
     #[must_use]
     pub fn deep_equal(&self, other: &Value) -> bool {
+        if !budget::spend() {
+            return false;
+        }
         match (self, other) {
             (Value::Invalid | Value::Nil, Value::Invalid | Value::Nil) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,

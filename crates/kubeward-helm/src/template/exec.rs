@@ -236,6 +236,26 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
         Flow::Err(text)
     }
 
+    /// Refuses a function result that is a string over the string limit, so that
+    /// doubling a string in a loop (`$s = print $s $s`) stops in bounded memory.
+    fn bounded(&self, v: Value) -> Result<Value, String> {
+        if crate::value::budget::exhausted() {
+            return Err(self.value_nodes_exceeded());
+        }
+        if let Value::String(s) = &v {
+            self.sh.opts.funcs.check_string_len(s.as_str().len())?;
+        }
+        Ok(v)
+    }
+
+    fn value_nodes_exceeded(&self) -> String {
+        format!(
+            "exceeded the limit of {} value nodes printed, serialised, copied or compared \
+             (max-value-nodes)",
+            self.sh.opts.limits.max_value_nodes
+        )
+    }
+
     fn step(&mut self) -> R<()> {
         self.sh.steps += 1;
         if self.sh.steps > self.sh.opts.limits.max_steps {
@@ -387,6 +407,9 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
             other => {
                 let mut text = String::new();
                 super::fmt::print_value_into(&mut text, other);
+                if crate::value::budget::exhausted() {
+                    return Err(self.errorf(self.value_nodes_exceeded()));
+                }
                 self.check_out(text.len())?;
                 self.out.push(&text, |_, _| Some(origin.clone()));
             }
@@ -904,7 +927,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
                     Some(f) => f(&mut self.sh.opts.funcs, argv),
                     None => self.call_special(name, argv),
                 };
-                match r {
+                match r.and_then(|v| self.bounded(v)) {
                     Ok(v) => Ok(Dv::plain(v)),
                     Err(e) => {
                         self.node = call_node;
@@ -1197,7 +1220,10 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
             }
             _ => builtins::call_builtin(b, argv),
         };
-        match r {
+        match r.and_then(|v| {
+            let bounded = self.bounded(v.v)?;
+            Ok(Dv { v: bounded, ..v })
+        }) {
             Ok(v) => Ok(v),
             Err(e) => {
                 self.node = call_node;

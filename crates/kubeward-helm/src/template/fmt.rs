@@ -161,6 +161,9 @@ impl Printer {
     }
 
     fn print_value(&mut self, v: &Value, verb: char, depth: usize) {
+        if !crate::value::budget::spend() {
+            return;
+        }
         match v {
             Value::Invalid | Value::Nil => {
                 if depth == 0 {

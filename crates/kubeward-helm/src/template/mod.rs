@@ -33,6 +33,9 @@ pub struct Limits {
     pub max_steps: u64,
     /// Bytes of output per execution.
     pub max_output_bytes: usize,
+    /// Value nodes visited by printing, serialising, copying and comparing values, per
+    /// execution (shared structure makes these exponential otherwise).
+    pub max_value_nodes: u64,
 }
 
 impl Default for Limits {
@@ -40,8 +43,9 @@ impl Default for Limits {
         Limits {
             max_include_depth: 1000,
             max_exec_depth: if cfg!(debug_assertions) { 600 } else { 1100 },
-            max_steps: 50_000_000,
+            max_steps: 10_000_000,
             max_output_bytes: 64 << 20,
+            max_value_nodes: 2_000_000,
         }
     }
 }
@@ -212,6 +216,7 @@ impl Templates {
                 kind: ErrorKind::Exec,
             });
         };
+        crate::value::budget::reset(opts.limits.max_value_nodes);
         let mut sh = exec::Shared {
             set: self,
             overlays: Vec::new(),

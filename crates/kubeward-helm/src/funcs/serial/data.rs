@@ -35,6 +35,9 @@ impl Data {
 }
 
 fn convert(value: &Value, depth: usize, path: &mut Vec<usize>) -> Result<Data, String> {
+    if !crate::value::budget::spend() {
+        return Err("value too large to serialise (max-value-nodes)".into());
+    }
     if depth > MAX_DEPTH {
         return Err(format!(
             "json: unsupported value: nesting deeper than {MAX_DEPTH} levels"

@@ -154,6 +154,15 @@ impl Encoder {
     }
 
     fn encode(&mut self, key: &[String], value: &Value, depth: usize) -> Result<(), TomlError> {
+        // The key path is copied for every node: the work grows with the depth.
+        let work = u64::try_from(key.len())
+            .unwrap_or(u64::MAX)
+            .saturating_add(1);
+        if !crate::value::budget::spend_n(work) {
+            return Err(TomlError::Panic(
+                "value too large to serialise (max-value-nodes)".into(),
+            ));
+        }
         if depth > MAX_DEPTH {
             return Err(TomlError::Panic("toml: nesting too deep".into()));
         }
