@@ -14,6 +14,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// The CLI allocates many small nodes while decoding and rendering; mimalloc handles that
+/// pattern markedly faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const AFTER_HELP: &str = "\
 Exit status: 0 no finding at or above --fail-on; 1 findings at or above it;
 2 an input, policy or config error (also when there are findings).

@@ -18,8 +18,11 @@ Scan Kubernetes manifests for security problems.
 Manifests are read exactly as kubectl reads them (YAML 1.1 booleans and octals, merge keys,
 last duplicate key wins, multi-document streams, JSON, List objects). Folders are searched
 recursively for *.yaml, *.yml and *.json files in name order; hidden files and folders
-(.git, .github, .kubeward.yaml...) are skipped unless named. \"-\", or no PATH with piped
-input, reads standard input. Input that cannot be read or decoded is an error in the
+(.git, .github, .kubeward.yaml...) are skipped unless named. A folder with a Chart.yaml,
+or a .tgz named on the command line, is a Helm chart: it is rendered natively as `helm
+template` renders it (with -f/--set and the other chart flags), and each finding also names
+the template line, and the values file line, behind it. \"-\", or no PATH with piped input,
+reads standard input. Input that cannot be read, decoded or rendered is an error in the
 report (exit status 2), and the other documents and files are still scanned.";
 
 pub(crate) const AFTER_LONG_HELP: &str = "\
@@ -216,8 +219,8 @@ pub(crate) fn run(args: ScanArgs) -> u8 {
     if implicit_stdin {
         if !inputs::stdin_is_piped() {
             term::error(
-                "nothing to scan: give files or folders (`kubeward scan deploy/`), or pipe manifests in \
-                 (`helm template ./chart | kubeward scan -`)",
+                "nothing to scan: give files, folders or charts (`kubeward scan deploy/`), or pipe \
+                 manifests in (`kubectl get deploy -o yaml | kubeward scan -`)",
             );
             return 2;
         }

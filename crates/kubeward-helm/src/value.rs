@@ -435,12 +435,15 @@ impl Value {
             Value::Float(f) => out.push_str(&format_float(*f)),
             Value::String(s) => out.push_str(s.as_str()),
             Value::Bytes(b) => {
+                // Byte slices print as decimal lists; charts print whole files this way
+                // (a `.Files` map as a `dict` key), so this avoids the formatter.
+                out.reserve(b.len() * 4 + 2);
                 out.push('[');
                 for (i, byte) in b.iter().enumerate() {
                     if i > 0 {
                         out.push(' ');
                     }
-                    let _ = write!(out, "{byte}");
+                    push_decimal_u8(out, *byte);
                 }
                 out.push(']');
             }
@@ -584,6 +587,17 @@ impl std::fmt::Debug for Value {
             Value::Object(o) => write!(f, "Object({})", o.type_name()),
         }
     }
+}
+
+/// Appends a byte in decimal.
+fn push_decimal_u8(out: &mut String, byte: u8) {
+    if byte >= 100 {
+        out.push(char::from(b'0' + byte / 100));
+    }
+    if byte >= 10 {
+        out.push(char::from(b'0' + (byte / 10) % 10));
+    }
+    out.push(char::from(b'0' + byte % 10));
 }
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 64)`, which is what `%v` prints for a `float64`:
