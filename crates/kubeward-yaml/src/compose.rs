@@ -113,6 +113,10 @@ struct Composer<'a> {
     alias_count: u64,
     root: Option<Done>,
     diagnostics: Vec<RawDiagnostic>,
+    /// Set when the caller appended a line break to input that ended without one: the
+    /// input's original length. A block scalar running to that end then loses the break
+    /// the append gave it, as go-yaml reads such a scalar.
+    appended_break: Option<usize>,
 }
 
 fn err(message: impl Into<String>, offset: usize) -> ComposeError {
@@ -243,6 +247,24 @@ fn scalar_value(s: &Scalar) -> Result<Value, String> {
 /// Decodes the first YAML document of `chunk` (later documents in the chunk are ignored,
 /// as `yaml.Unmarshal` ignores them; content after an explicit `...` is reported).
 pub(crate) fn compose(chunk: &[u8], loc: &dyn Locate) -> Result<Composed, ComposeError> {
+    compose_inner(chunk, loc, None)
+}
+
+/// [`compose`] for input that had a line break appended after `original_len` bytes
+/// (libyaml-safer cannot end a block scalar at the very end of the input).
+pub(crate) fn compose_appended(
+    chunk: &[u8],
+    loc: &dyn Locate,
+    original_len: usize,
+) -> Result<Composed, ComposeError> {
+    compose_inner(chunk, loc, Some(original_len))
+}
+
+fn compose_inner(
+    chunk: &[u8],
+    loc: &dyn Locate,
+    appended_break: Option<usize>,
+) -> Result<Composed, ComposeError> {
     // go-yaml v2 only honours a byte order mark at the start of the stream (its `is_bom`
     // looks at the start of its buffer); libyaml also skips one at the start of any line.
     // Elsewhere it is content for Kubernetes: hide it from libyaml behind a private-use
@@ -286,6 +308,7 @@ pub(crate) fn compose(chunk: &[u8], loc: &dyn Locate) -> Result<Composed, Compos
         alias_count: 0,
         root: None,
         diagnostics: Vec::new(),
+        appended_break,
     };
     c.run()?;
     Ok(Composed {
@@ -356,11 +379,17 @@ impl Composer<'_> {
                     if style == ScalarStyle::DoubleQuoted {
                         self.check_escapes(start, end)?;
                     }
-                    let value = if self.restore_bom {
+                    let mut value = if self.restore_bom {
                         value.replace('\u{E000}', "\u{FEFF}")
                     } else {
                         value
                     };
+                    if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                        && self.appended_break.is_some_and(|len| end >= len)
+                        && value.ends_with('\n')
+                    {
+                        value.pop();
+                    }
                     self.scalar(anchor, tag.as_deref(), value, plain_implicit, start, end)?;
                 }
                 EventData::SequenceStart { anchor, style, .. } => {

@@ -1,7 +1,7 @@
 //! The stream decoder: apimachinery's `YAMLOrJSONDecoder` with kubectl's skipping of empty
 //! documents, made fail-closed (errors are collected and decoding goes on where it can).
 
-use crate::compose::{compose, Locate, RawDiagnostic};
+use crate::compose::{compose, compose_appended, Locate, RawDiagnostic};
 use crate::json_in;
 use crate::lines::LineIndex;
 use crate::split::{split, Chunk, Piece};
@@ -217,7 +217,16 @@ pub fn decode_document(input: &[u8]) -> Result<Option<Node>, DecodeError> {
         }
     }
     let whole = Whole(LineIndex::new(input));
-    match compose(input, &whole) {
+    // libyaml-safer panics on a block scalar that ends the input without a line break;
+    // go-yaml reads it. Append the break, and let the composer take it back off.
+    let composed = if input.last().is_some_and(|&b| b != b'\n') {
+        let mut owned = input.to_vec();
+        owned.push(b'\n');
+        compose_appended(&owned, &whole, input.len())
+    } else {
+        compose(input, &whole)
+    };
+    match composed {
         Ok(composed) => Ok(composed.root),
         Err(e) => Err(DecodeError {
             message: format!("yaml: {}", e.message),
