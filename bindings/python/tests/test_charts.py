@@ -1,6 +1,4 @@
-"""Helm charts: rendering and scanning with values, --set, release name and namespace.
-
-These run once the native renderer can render (the `chart` marker; see conftest.py)."""
+"""Helm charts: rendering and scanning with values, --set, release name and namespace."""
 
 import io
 import tarfile

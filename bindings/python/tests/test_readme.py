@@ -2,7 +2,7 @@
 
 Each ```python block runs in a fresh folder holding what the examples name: `k8s/` (a
 Deployment), `charts/web` (a chart) and `prod-values.yaml`. A block preceded by
-`<!-- test: chart -->` renders a chart and runs once the native renderer can.
+`<!-- test: chart -->` renders a chart (marked `chart`).
 """
 
 import re

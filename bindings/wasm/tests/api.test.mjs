@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { CHART, CHART_PRIVILEGED_LINE, chartsUnavailable, here, loadPackage, tgz } from "./helpers.mjs";
+import { CHART, CHART_PRIVILEGED_LINE, here, loadPackage, tgz } from "./helpers.mjs";
 
 const kubeward = loadPackage();
 const ORG_POLICY = readFileSync(path.join(here, "fixtures", "org-policy.yaml"), "utf8");
@@ -162,8 +162,6 @@ test("a chart that cannot be read is an error in scanChart's report, thrown by r
 });
 
 test("renderChart prints what helm template prints", (t) => {
-  const why = chartsUnavailable(kubeward);
-  if (why) return t.skip(why);
   const text = kubeward.renderChart(CHART, { releaseName: "shop" });
   assert.match(text, /# Source: demo\/templates\/deployment\.yaml/);
   assert.match(text, /name: shop-demo/);
@@ -172,8 +170,6 @@ test("renderChart prints what helm template prints", (t) => {
 });
 
 test("scanChart traces findings to the template line (folder and .tgz)", (t) => {
-  const why = chartsUnavailable(kubeward);
-  if (why) return t.skip(why);
   for (const files of [CHART, tgz(CHART), tgz(CHART).buffer]) {
     const report = kubeward.scanChart(files, { filename: "demo" });
     assert.deepEqual(report.errors, []);
@@ -187,8 +183,6 @@ test("scanChart traces findings to the template line (folder and .tgz)", (t) => 
 });
 
 test("chart values, --set and policies change the result", (t) => {
-  const why = chartsUnavailable(kubeward);
-  if (why) return t.skip(why);
   assert.equal(privileged(kubeward.scanChart(CHART, { values: ["privileged: false\n"] })).length, 0);
   assert.equal(privileged(kubeward.scanChart(CHART, { values: { "prod.yaml": "privileged: false\n" } })).length, 0);
   assert.equal(privileged(kubeward.scanChart(CHART, { set: ["privileged=false"] })).length, 0);

@@ -63,19 +63,6 @@ export function tgz(files, root = "demo") {
   return new Uint8Array(gzipSync(Buffer.concat(blocks)));
 }
 
-/** Why chart tests cannot run yet (the native renderer is not there), or null. */
-export function chartsUnavailable(kubeward) {
-  const pending = /not (supported|built) yet/;
-  for (const files of [CHART, tgz(CHART)]) {
-    try {
-      kubeward.renderChart(files);
-    } catch (err) {
-      if (pending.test(err.message)) return `Helm rendering is not available in this build yet (${err.message.split("\n").pop()})`;
-    }
-  }
-  return null;
-}
-
 /** About `bytes` of Deployments with findings: the input of the timing figures. */
 export function bigManifest(bytes = 1 << 20) {
   const doc = (i) => `apiVersion: apps/v1
