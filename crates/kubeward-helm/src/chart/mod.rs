@@ -363,9 +363,9 @@ fn prepare(
         let v = semver::Version::parse(kv)
             .map_err(|e| ChartError::msg(format!("invalid kube version '{kv}': {e}")))?;
         kube = objects::KubeVersion {
-            version: format!("v{v}"),
-            major: v.major.to_string(),
-            minor: v.minor.to_string(),
+            version: format!("v{}", v.to_go_string()),
+            major: v.major().to_string(),
+            minor: v.minor().to_string(),
         };
     }
     let mut apis: Vec<String> = objects::DEFAULT_API_VERSIONS

@@ -141,6 +141,18 @@ impl Version {
         Ok(version)
     }
 
+    /// The major version.
+    #[must_use]
+    pub fn major(&self) -> u64 {
+        self.major
+    }
+
+    /// The minor version.
+    #[must_use]
+    pub fn minor(&self) -> u64 {
+        self.minor
+    }
+
     /// `major.minor.patch[-pre][+metadata]`.
     #[must_use]
     pub fn to_go_string(&self) -> String {
