@@ -40,7 +40,9 @@ pub(crate) struct ChartArgs {
     #[arg(long, short = 'n', value_name = "NAMESPACE")]
     pub(crate) namespace: Option<String>,
 
-    /// Kubernetes version charts see in `.Capabilities.KubeVersion` (e.g. v1.31.0)
+    /// Kubernetes version of the target cluster: what charts see in
+    /// `.Capabilities.KubeVersion`, and the version removed API versions are checked
+    /// against (e.g. v1.31.0)
     #[arg(long, value_name = "VERSION")]
     pub(crate) kube_version: Option<String>,
 

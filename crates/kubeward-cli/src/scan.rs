@@ -208,7 +208,17 @@ pub(crate) fn run(args: ScanArgs) -> u8 {
             .pss_version
             .clone()
             .or_else(|| config.pss_version.clone()),
-        parameters: config.parameters.clone(),
+        parameters: {
+            // `--kube-version` is also the cluster version policies check API versions
+            // against (a config's explicit `kubeVersion` parameter wins).
+            let mut parameters = config.parameters.clone();
+            if let Some(version) = &args.chart_args.kube_version {
+                parameters
+                    .entry("kubeVersion".to_string())
+                    .or_insert_with(|| serde_json::Value::String(version.clone()));
+            }
+            parameters
+        },
     })
     .map_err(|e| errors.extend(e))
     .ok();

@@ -844,3 +844,36 @@ fn policy_errors_fail_the_run_and_inputs_are_still_checked() {
         run.stdout
     );
 }
+
+#[test]
+fn kube_version_sets_the_cluster_version_policies_check() {
+    let dir = temp_dir("kube-version");
+    std::fs::write(
+        dir.join("ingress.yaml"),
+        "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web}\nspec: {}\n",
+    )
+    .unwrap();
+    let removed = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "--pack",
+            "best-practices",
+            "ingress.yaml",
+        ];
+        args.extend_from_slice(extra);
+        let doc = run_in(&dir, &args, None).json();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["policy"] == "KW-API-001")
+            .count()
+    };
+    // extensions/v1beta1 Ingress was removed in Kubernetes 1.22.
+    assert_eq!(removed(&[]), 1);
+    assert_eq!(removed(&["--kube-version", "1.21.4"]), 0);
+    assert_eq!(removed(&["--kube-version", "v1.22.0"]), 1);
+}
