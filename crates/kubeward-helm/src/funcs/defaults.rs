@@ -186,7 +186,8 @@ mod tests {
 
 #[cfg(test)]
 mod registered {
-    /// Every function this helper's modules own is in the function table.
+    /// Every Sprig function of the defaults, lists, dicts, semver, dates and crypto modules
+    /// is in the function table.
     #[test]
     fn all_names_are_registered() {
         let names = "default empty coalesce all any compact mustCompact ternary fail deepCopy \
