@@ -8,11 +8,22 @@ use crate::{ErrorEntry, SourceFile, TemplateMap, TemplateRef, ValuesRef};
 use kubeward_helm::chart::Rendered;
 use kubeward_helm::value::Origin;
 
-/// The report entry for a chart error.
+/// The report entry for a chart error. `name` is the chart as the user gave it; a template
+/// named in the error (`web/templates/x.yaml`, Helm's name) is reported under that path
+/// (`charts/web/templates/x.yaml`) when the chart is a folder, so that it can be opened.
 #[must_use]
 pub fn chart_error(name: &str, err: &ChartError) -> ErrorEntry {
+    let is_archive = name.ends_with(".tgz") || name.ends_with(".tar.gz");
+    let file = match err.file.as_deref() {
+        Some(file) if !is_archive => match file.split_once('/') {
+            Some((_, rest)) => format!("{}/{rest}", name.trim_end_matches('/')),
+            None => file.to_string(),
+        },
+        Some(file) => file.to_string(),
+        None => name.to_string(),
+    };
     ErrorEntry {
-        file: err.file.clone().unwrap_or_else(|| name.to_string()),
+        file,
         line: err.line.unwrap_or(0),
         column: err.column.unwrap_or(0),
         message: err.message.clone(),
@@ -41,12 +52,15 @@ pub fn chart_file(name: &str, chart: &Chart, opts: &RenderOptions, index: usize)
             file.template_map = Some(template_map(chart, opts, &rendered));
             file
         }
-        Err(e) => {
-            let mut file = inputs::unreadable(name, String::new());
-            file.errors = vec![chart_error(name, &e)];
-            file
-        }
+        Err(e) => failed(name, &e),
     }
+}
+
+/// A source file holding a chart's error.
+fn failed(name: &str, err: &ChartError) -> SourceFile {
+    let mut file = inputs::unreadable(name, String::new());
+    file.errors = vec![chart_error(name, err)];
+    file
 }
 
 /// Loads the chart at `path` (a folder with `Chart.yaml`, or a `.tgz`), renders it and
@@ -70,11 +84,7 @@ pub fn load_chart_path(
     };
     match loaded {
         Ok(chart) => chart_file(name, &chart, opts, index),
-        Err(e) => {
-            let mut file = inputs::unreadable(name, String::new());
-            file.errors = vec![chart_error(name, &e)];
-            file
-        }
+        Err(e) => failed(name, &e),
     }
 }
 
@@ -269,6 +279,24 @@ fn key_line(root: &kubeward_yaml::Node, keys: &[&str]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chart_errors_name_an_openable_template_path() {
+        let err = ChartError {
+            message: "boom".into(),
+            file: Some("web/templates/deploy.yaml".into()),
+            line: Some(3),
+            column: Some(5),
+        };
+        assert_eq!(
+            chart_error("charts/web", &err).file,
+            "charts/web/templates/deploy.yaml"
+        );
+        assert_eq!(
+            chart_error("web-1.0.0.tgz", &err).file,
+            "web/templates/deploy.yaml"
+        );
+    }
 
     #[test]
     fn template_names_split_into_chart_and_path() {
