@@ -28,6 +28,7 @@ mod stream;
 mod value;
 
 pub use emit::{to_json_prefix, to_json_string, to_yaml};
+pub use resolve::is_yaml_float;
 pub use stream::{decode, decode_document};
 pub use value::{Entry, Mapping, Node, Pos, Span, Value};
 

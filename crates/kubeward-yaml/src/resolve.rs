@@ -185,8 +185,11 @@ fn looks_like_timestamp(s: &str) -> bool {
     b.len() > 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
 }
 
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-fn is_yaml_float(s: &str) -> bool {
+/// Whether `s` has go-yaml v2's float syntax,
+/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` (Helm's `toYaml` quotes strings
+/// that would read back as floats).
+#[must_use]
+pub fn is_yaml_float(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
     if matches!(b.first(), Some(b'+' | b'-')) {

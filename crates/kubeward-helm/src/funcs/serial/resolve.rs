@@ -28,7 +28,7 @@ pub(crate) fn resolves_to_str(s: &str) -> bool {
             if parse_go_int(&plain) || parse_go_uint(&plain) {
                 return false;
             }
-            if is_yaml_style_float(&plain) && go_float_in_range(&plain) {
+            if kubeward_yaml::is_yaml_float(&plain) && go_float_in_range(&plain) {
                 return false;
             }
             // `0b…` and `-0b…` retries of resolve.go accept nothing ParseInt/ParseUint did
@@ -124,43 +124,6 @@ fn is_go_float(s: &str) -> bool {
 /// ParseFloat fails on overflow but not on underflow.
 fn go_float_in_range(s: &str) -> bool {
     s.parse::<f64>().is_ok_and(f64::is_finite)
-}
-
-/// The regular expression `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
-fn is_yaml_style_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while b.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
-        *i - start
-    };
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 /// Magnitude of a Go base-0 unsigned integer literal (`0x1F`, `0o17`, `017`, `0b101`, `42`),
