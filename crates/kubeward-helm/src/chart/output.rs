@@ -30,6 +30,7 @@ use kubeward_yaml::{Node, Value as Y};
 use regex::Regex;
 
 use super::{ChartError, Manifest, RenderOptions, Rendered};
+use crate::funcs::serial::go_yaml_message;
 use crate::value::{format_float32, Origin};
 
 /// One rendered template file, before it is split into documents.
@@ -322,19 +323,11 @@ struct Head {
 /// last matching key win and reports the first type mismatch. The error is Helm's message
 /// and the 1-based line of the document it is about, when known.
 fn decode_head(doc: &str) -> Result<Head, (String, Option<u32>)> {
-    // The document is trimmed, so it never ends with a line break; the YAML parser under
-    // `kubeward_yaml` panics on a block scalar that ends the input without one. A final
-    // line break changes no value Helm reads here except a block scalar `kind` (`kind: |`);
-    // it is added only where a block scalar may be, to keep Go's error positions elsewhere.
-    let mut input = Vec::with_capacity(doc.len() + 1);
-    input.extend_from_slice(doc.as_bytes());
-    if doc.contains(['|', '>']) {
-        input.push(b'\n');
-    }
-    let root = match kubeward_yaml::decode_document(&input) {
+    let input = doc.as_bytes();
+    let root = match kubeward_yaml::decode_document(input) {
         Ok(root) => root,
         Err(e) => {
-            let message = go_yaml_message(&e.message, e.pos, &input);
+            let message = go_yaml_message(&e.message, e.pos, input);
             return Err((
                 format!("error converting YAML to JSON: {message}"),
                 Some(e.pos.line),
@@ -414,54 +407,6 @@ fn decode_head(doc: &str) -> Result<Head, (String, Option<u32>)> {
     head.kind = kind;
     head.annotations = if has_metadata { metadata } else { None };
     Ok(head)
-}
-
-/// go-yaml v2's wording of a `kubeward_yaml` error at 1-based `line`. `kubeward_yaml`
-/// gives libyaml's problem followed by its context (`... while scanning a quoted scalar`)
-/// and words JSON conversion failures `yaml: json: ...`; go-yaml prints the problem alone,
-/// after `line N: ` where N is the problem's 0-based line, plus one for scanner errors,
-/// and nothing on the first line (`yaml.v2 parser.fail`). At the end of an input whose
-/// last line has no line break, libyaml's stream end is on the next line.
-pub(crate) fn go_yaml_message(message: &str, pos: kubeward_yaml::Pos, input: &[u8]) -> String {
-    if let Some(json) = message.strip_prefix("yaml: json: ") {
-        return format!("json: {json}");
-    }
-    let Some(text) = message.strip_prefix("yaml: ") else {
-        return message.to_string();
-    };
-    let (problem, context) = text.split_once(" while ").unwrap_or((text, ""));
-    // libyaml-safer words the scanner's quoted-scalar context "while parsing".
-    let parser_error = (context.starts_with("parsing") && !context.contains("quoted scalar"))
-        || problem.starts_with("did not find expected <document start>")
-        || problem.starts_with("found duplicate %")
-        || problem.starts_with("found incompatible YAML document");
-    // Errors found while building values (unknown anchors, bad `!!int`...) carry no line.
-    let from_libyaml = [
-        "found ",
-        "did not find ",
-        "could not find ",
-        "mapping values are not allowed",
-        "mapping keys are not allowed",
-        "block sequence entries are not allowed",
-        "control characters are not allowed",
-        "invalid ",
-        "input is too long",
-    ]
-    .iter()
-    .any(|p| problem.starts_with(p));
-    if !from_libyaml {
-        return format!("yaml: {problem}");
-    }
-    let mut line0 = pos.line.saturating_sub(1);
-    if parser_error && pos.offset >= input.len() && input.last().is_some_and(|&b| b != b'\n') {
-        line0 += 1;
-    }
-    let shown = if parser_error { line0 } else { line0 + 1 };
-    if line0 == 0 {
-        format!("yaml: {problem}")
-    } else {
-        format!("yaml: line {shown}: {problem}")
-    }
 }
 
 /// `encoding/json`'s type mismatch, as Helm reports it, with the line of the value.

@@ -68,7 +68,7 @@ pub(crate) fn read_values(data: &[u8]) -> Result<Map, String> {
     match kubeward_yaml::decode_document(data) {
         Err(e) => Err(format!(
             "error converting YAML to JSON: {}",
-            super::output::go_yaml_message(&e.message, e.pos, data)
+            crate::funcs::serial::go_yaml_message(&e.message, e.pos, data)
         )),
         Ok(None) => Ok(new_map()),
         Ok(Some(node)) => match Value::from_yaml(&node) {

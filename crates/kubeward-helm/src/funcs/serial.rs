@@ -97,8 +97,12 @@ pub fn from_json_array(text: &str) -> Value {
 
 /// `sigs.k8s.io/yaml.Unmarshal` into `interface {}`: the value, or Go's error text.
 fn yaml_unmarshal(text: &str) -> Result<Value, String> {
-    let node = kubeward_yaml::decode_document(text.as_bytes())
-        .map_err(|e| format!("error converting YAML to JSON: {}", go_yaml_error(&e, text)))?;
+    let node = kubeward_yaml::decode_document(text.as_bytes()).map_err(|e| {
+        format!(
+            "error converting YAML to JSON: {}",
+            go_yaml_message(&e.message, e.pos, text.as_bytes())
+        )
+    })?;
     let value = node.as_ref().map_or(Value::Nil, Value::from_yaml);
     if let Some(bad) = non_finite(&value, 0) {
         return Err(format!(
@@ -130,49 +134,51 @@ fn non_finite(value: &Value, depth: usize) -> Option<f64> {
     }
 }
 
-/// go-yaml v2's error text (`yaml: line N: problem`): scanner errors give the 1-based line
-/// of the problem, parser errors its 0-based line (and none on the first line), and the
-/// libyaml context (`while parsing a block mapping`) is not shown.
-fn go_yaml_error(e: &kubeward_yaml::DecodeError, text: &str) -> String {
-    let message = e.message.strip_prefix("yaml: ").unwrap_or(&e.message);
-    if message.starts_with("json: ") {
-        return message.to_string();
+/// go-yaml v2's wording of a `kubeward_yaml` error at 1-based `line`. `kubeward_yaml`
+/// gives libyaml's problem followed by its context (`... while scanning a quoted scalar`)
+/// and words JSON conversion failures `yaml: json: ...`; go-yaml prints the problem alone,
+/// after `line N: ` where N is the problem's 0-based line, plus one for scanner errors,
+/// and nothing on the first line (`yaml.v2 parser.fail`). At the end of an input whose
+/// last line has no line break, libyaml's stream end is on the next line.
+pub(crate) fn go_yaml_message(message: &str, pos: kubeward_yaml::Pos, input: &[u8]) -> String {
+    if let Some(json) = message.strip_prefix("yaml: json: ") {
+        return format!("json: {json}");
     }
-    let (problem, context) = match message.find(" while ") {
-        Some(i) => (&message[..i], Some(&message[i + 1..])),
-        None => (message, None),
+    let Some(text) = message.strip_prefix("yaml: ") else {
+        return message.to_string();
     };
-    let parser = match context {
-        Some(c) => c.starts_with("while parsing"),
-        None => problem.starts_with("did not find expected"),
-    };
-    let scanner = match context {
-        Some(c) => c.starts_with("while scanning"),
-        None => {
-            problem.starts_with("mapping values are not allowed")
-                || problem.starts_with("block sequence entries are not allowed")
-                || problem.starts_with("found ")
-        }
-    };
-    // libyaml's 0-based line of the problem; at the end of input the scanner moves to a
-    // new line when the last one is unfinished.
-    let mut line0 = e.pos.line.saturating_sub(1);
-    if e.pos.offset >= text.len() && e.pos.column > 1 {
+    let (problem, context) = text.split_once(" while ").unwrap_or((text, ""));
+    // libyaml-safer words the scanner's quoted-scalar context "while parsing".
+    let parser_error = (context.starts_with("parsing") && !context.contains("quoted scalar"))
+        || problem.starts_with("did not find expected <document start>")
+        || problem.starts_with("found duplicate %")
+        || problem.starts_with("found incompatible YAML document");
+    // Errors found while building values (unknown anchors, bad `!!int`...) carry no line.
+    let from_libyaml = [
+        "found ",
+        "did not find ",
+        "could not find ",
+        "mapping values are not allowed",
+        "mapping keys are not allowed",
+        "block sequence entries are not allowed",
+        "control characters are not allowed",
+        "invalid ",
+        "input is too long",
+    ]
+    .iter()
+    .any(|p| problem.starts_with(p));
+    if !from_libyaml {
+        return format!("yaml: {problem}");
+    }
+    let mut line0 = pos.line.saturating_sub(1);
+    if parser_error && pos.offset >= input.len() && input.last().is_some_and(|&b| b != b'\n') {
         line0 += 1;
     }
-    let line = if line0 == 0 {
-        0
-    } else if scanner {
-        line0 + 1
-    } else if parser {
-        line0
-    } else {
-        0
-    };
-    if line == 0 {
+    let shown = if parser_error { line0 } else { line0 + 1 };
+    if line0 == 0 {
         format!("yaml: {problem}")
     } else {
-        format!("yaml: line {line}: {problem}")
+        format!("yaml: line {shown}: {problem}")
     }
 }
 
