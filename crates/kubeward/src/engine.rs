@@ -479,6 +479,7 @@ fn evaluate(policies: &[&Policy], scan: &Scan) -> Vec<Finding> {
                         target: pod.spec.clone(),
                         current: pod.spec.clone(),
                         key: None,
+                        parent: None,
                         outer: None,
                         world: &world,
                     };
@@ -504,6 +505,7 @@ fn evaluate(policies: &[&Policy], scan: &Scan) -> Vec<Finding> {
                             target: c.item.clone(),
                             current: c.item.clone(),
                             key: None,
+                            parent: None,
                             outer: None,
                             world: &world,
                         };
@@ -729,6 +731,7 @@ fn diagnostic_finding(
         target: at.clone(),
         current: at,
         key: None,
+        parent: None,
         outer: None,
         world,
     };

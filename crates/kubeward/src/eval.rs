@@ -129,6 +129,8 @@ pub(crate) struct Ctx<'c, 'a> {
     pub current: Located<'a>,
     /// The key of the current item, inside a quantifier over a map.
     pub key: Option<&'a str>,
+    /// `$outer`: the node that was current where the innermost quantifier started.
+    pub parent: Option<Located<'a>>,
     /// The enclosing context, inside a relation.
     pub outer: Option<&'c Ctx<'c, 'a>>,
     pub world: &'c World<'a>,
@@ -152,6 +154,7 @@ impl<'c, 'a> Ctx<'c, 'a> {
             target: root.clone(),
             current: root,
             key: None,
+            parent: None,
             outer,
             world,
         }
@@ -166,6 +169,7 @@ impl<'c, 'a> Ctx<'c, 'a> {
             target: self.target.clone(),
             current,
             key,
+            parent: Some(self.current.clone()),
             outer: self.outer,
             world: self.world,
         }
@@ -399,6 +403,10 @@ fn resolve<'a, 'p>(ctx: &Ctx<'_, 'a>, path: &'p Path) -> Resolved<'a, 'p> {
                 None => missing(c.current.clone(), &path.segs),
             }
         }
+        Root::Outer => match &c.parent {
+            Some(p) => p.clone(),
+            None => return missing(c.current.clone(), &path.segs),
+        },
         Root::Effective => return effective(c, &path.segs),
     };
     descend(start, &path.segs)
@@ -877,6 +885,7 @@ pub(crate) fn eval<'a, 'p>(ctx: &Ctx<'_, 'a>, cond: &'p Cond) -> Outcome<'a, 'p>
         }
         Cond::Some { list, cond } => quantify(ctx, list, cond, false),
         Cond::Every { list, cond } => quantify(ctx, list, cond, true),
+        Cond::Duplicates { list, by } => duplicates(ctx, list, by),
         Cond::Related {
             kinds,
             same_namespace,
@@ -1002,6 +1011,7 @@ pub(crate) fn holds_on_parameters(cond: &Cond) -> bool {
         Cond::Test { .. }
         | Cond::Some { .. }
         | Cond::Every { .. }
+        | Cond::Duplicates { .. }
         | Cond::Related { .. }
         | Cond::SccRefuses(_) => false,
     }
@@ -1027,6 +1037,7 @@ fn quantify_containers<'a, 'p>(ctx: &Ctx<'_, 'a>, cond: &'p Cond, every: bool) -
             target: ctx.target.clone(),
             current: cv.item.clone(),
             key: None,
+            parent: Some(ctx.current.clone()),
             outer: ctx.outer,
             world: ctx.world,
         };
@@ -1084,6 +1095,41 @@ fn quantify<'a, 'p>(
         outcome(every, vec![resolved.witness()])
     } else {
         outcome(!every, deciding)
+    }
+}
+
+/// `duplicates`: the second occurrence of each value (at `by`) repeated in the list.
+fn duplicates<'a, 'p>(ctx: &Ctx<'_, 'a>, list: &'p Path, by: &'p Path) -> Outcome<'a, 'p> {
+    let resolved = resolve(ctx, list);
+    let members = match &resolved {
+        Resolved::Node(at) => items(at),
+        _ => Vec::new(),
+    };
+    // Each distinct value seen, with whether it was already reported.
+    let mut seen: Vec<(Resolved<'a, 'p>, bool)> = Vec::new();
+    let mut repeats: Vec<Witness<'a, 'p>> = Vec::new();
+    for (item, key) in members {
+        let value = resolve(&ctx.with_current(item, key), by);
+        if !value.exists() {
+            continue;
+        }
+        match seen
+            .iter_mut()
+            .find(|(v, _)| equal(v.value(), value.value()))
+        {
+            Some((_, reported)) => {
+                if !*reported {
+                    *reported = true;
+                    repeats.push(value.witness());
+                }
+            }
+            None => seen.push((value, false)),
+        }
+    }
+    if repeats.is_empty() {
+        outcome(false, vec![resolved.witness()])
+    } else {
+        outcome(true, repeats)
     }
 }
 

@@ -892,6 +892,199 @@ rules:
 "#,
 };
 
+/// Checks of kubescape, checkov, kube-linter, kubesec and Trivy that the earlier
+/// practices do not show: workload settings.
+const PARITY_WORKLOADS: Practice = Practice {
+    name: "parity-workloads",
+    policies: &[
+        "KW-HRD-025",
+        "KW-HRD-026",
+        "KW-HRD-027",
+        "KW-HRD-029",
+        "KW-HRD-030",
+        "KW-HRD-031",
+    ],
+    bad: r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: agent, namespace: shop}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:                                   # <- KW-HRD-026
+      containers:
+        - name: agent                       # <- KW-HRD-027 KW-HRD-029
+          image: kubernetesui/dashboard:v2.7.0   # <- KW-HRD-031@image
+          command:
+            - sudo                          # <- KW-HRD-030
+            - /app/agent
+          volumeMounts:
+            - name: logs                    # <- KW-HRD-025
+              mountPath: /host/logs
+      volumes:
+        - name: logs
+          hostPath: {path: /var/log}
+"#,
+    good: r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: agent, namespace: shop}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      securityContext:
+        runAsNonRoot: true
+      containers:
+        - name: agent
+          image: registry.access.redhat.com/ubi9/ubi-minimal:9.4
+          securityContext:
+            appArmorProfile: {type: RuntimeDefault}
+          command:
+            - /app/agent
+          volumeMounts:
+            - name: logs
+              mountPath: /host/logs
+              readOnly: true
+      volumes:
+        - name: logs
+          hostPath: {path: /var/log}
+"#,
+};
+
+/// Namespace and service account settings.
+const PARITY_NAMESPACES: Practice = Practice {
+    name: "parity-namespaces",
+    policies: &["KW-HRD-028", "KW-HRD-032", "KW-HRD-033"],
+    bad: r#"
+apiVersion: v1                              # <- KW-HRD-028
+kind: ServiceAccount
+metadata: {name: default, namespace: shop}
+---
+apiVersion: v1
+kind: Namespace
+metadata:                                   # <- KW-HRD-032 KW-HRD-033
+  name: shop
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: tools
+  labels:
+    pod-security.kubernetes.io/enforce: baseline   # <- KW-HRD-033
+"#,
+    good: r#"
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: shop}
+automountServiceAccountToken: false
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    pod-security.kubernetes.io/enforce: restricted
+"#,
+};
+
+/// RBAC checks of kubescape and Trivy.
+const PARITY_RBAC: Practice = Practice {
+    name: "parity-rbac",
+    policies: &[
+        "KW-RBC-018",
+        "KW-RBC-019",
+        "KW-RBC-020",
+        "KW-RBC-021",
+        "KW-RBC-022",
+        "KW-RBC-023",
+        "KW-RBC-024",
+        "KW-RBC-025",
+        "KW-RBC-026",
+        "KW-RBC-027",
+    ],
+    bad: r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: operator}
+rules:
+  - apiGroups: [apps]
+    resources: [deployments]
+    verbs:
+      - get
+      - delete                              # <- KW-RBC-018
+  - apiGroups: [""]
+    resources: [events]
+    verbs:
+      - deletecollection                    # <- KW-RBC-019
+  - apiGroups: [""]
+    resources: [pods/portforward, persistentvolumes, serviceaccounts/token]
+    verbs:
+      - create                              # <- KW-RBC-020 KW-RBC-021 KW-RBC-022
+  - apiGroups: [""]
+    resources: [configmaps]
+    resourceNames: [aws-auth]
+    verbs:
+      - patch                               # <- KW-RBC-023
+  - apiGroups:                              # <- KW-RBC-024@apiGroups
+      - rbac.authorization.k8s.io
+    resources: [rolebindings]
+    verbs: [create]
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources: [clusterroles]
+    resourceNames: ["*"]
+    verbs: [bind]
+  - apiGroups:                              # <- KW-RBC-025@apiGroups
+      - "*"
+    resources: [rolebindings]
+    verbs: [get, patch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: admins}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kubernetes-dashboard}
+subjects:
+  - kind: Group                             # <- KW-RBC-026@kind
+    name: "system:masters"                  # <- KW-RBC-027
+"#,
+    good: r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: operator}
+rules:
+  - apiGroups: [apps]
+    resources: [deployments]
+    verbs: [get]
+  - apiGroups: [""]
+    resources: [events]
+    verbs: [create]
+  - apiGroups: [""]
+    resources: [pods, persistentvolumeclaims, serviceaccounts]
+    verbs: [get]
+  - apiGroups: [""]
+    resources: [configmaps]
+    resourceNames: [aws-auth]
+    verbs: [get]
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources: [rolebindings]
+    verbs: [create]
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources: [clusterroles]
+    resourceNames: [view]
+    verbs: [bind]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: viewers}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+  - kind: Group
+    name: ops
+"#,
+};
+
 const PRACTICES: &[Practice] = &[
     NON_ROOT,
     SERVICES,
@@ -903,6 +1096,9 @@ const PRACTICES: &[Practice] = &[
     PEER_WORKLOADS,
     PEER_CLUSTER,
     PEER_RBAC,
+    PARITY_WORKLOADS,
+    PARITY_NAMESPACES,
+    PARITY_RBAC,
 ];
 
 #[test]
@@ -993,6 +1189,6 @@ fn the_hardening_pack_holds_the_founding_checks() {
     .into_iter()
     .map(|r| r.id)
     .collect();
-    assert_eq!(rbac.len(), 17, "{rbac:?}");
+    assert_eq!(rbac.len(), 27, "{rbac:?}");
     assert!(rbac.iter().all(|id| id.starts_with("KW-RBC-")), "{rbac:?}");
 }

@@ -78,6 +78,11 @@ pub(crate) enum Cond {
         list: Path,
         cond: Box<Cond>,
     },
+    /// Two items of `list` with equal values at `by`.
+    Duplicates {
+        list: Path,
+        by: Path,
+    },
     Related {
         kinds: Option<Vec<String>>,
         same_namespace: bool,
@@ -582,6 +587,7 @@ fn compile_cond(
         ("some", c.some.is_some()),
         ("every", c.every.is_some()),
         ("related", c.related.is_some()),
+        ("duplicates", c.duplicates.is_some()),
         ("sccRefuses", c.scc_refuses.is_some()),
         ("a test (path/param with an operator)", has_test),
     ];
@@ -590,7 +596,7 @@ fn compile_cond(
         cx.err(
             loc,
             if present.is_empty() {
-                "empty condition: expected one of all, any, union, not, some/every + where, related, sccRefuses, or a test \
+                "empty condition: expected one of all, any, union, not, some/every + where, duplicates, related, sccRefuses, or a test \
                  (path or param with an operator such as equals)"
                     .to_string()
             } else {
@@ -605,6 +611,32 @@ fn compile_cond(
             "`where` goes with `some` or `every` (or inside `related`)",
         );
         return None;
+    }
+    if let Some(by) = &c.by {
+        if c.duplicates.is_none() {
+            cx.err(by.referenced, "`by` goes with `duplicates`");
+            return None;
+        }
+    }
+    if let Some(list_path) = &c.duplicates {
+        let list = compile_path(cx, &list_path.value, list_path.referenced, frames);
+        let mut inner = frames.to_vec();
+        if let Some(top) = inner.last_mut() {
+            top.quantifier = true;
+            top.current_container = false;
+        }
+        let by = match &c.by {
+            Some(by) => compile_path(cx, &by.value, by.referenced, &inner),
+            None => Some(Path {
+                hops: 0,
+                root: Root::Current,
+                segs: Vec::new(),
+            }),
+        };
+        return Some(Cond::Duplicates {
+            list: list?,
+            by: by?,
+        });
     }
     let list = |cx: &mut Cx<'_>, items: &[Spanned<CondDef>]| -> Option<Vec<Cond>> {
         if items.is_empty() {
@@ -962,9 +994,11 @@ pub(crate) fn on_parameters_only(cond: &Cond) -> bool {
     match cond {
         Cond::All(c) | Cond::Any(c) | Cond::Union(c) => c.iter().all(on_parameters_only),
         Cond::Not(c) => on_parameters_only(c),
-        Cond::Some { .. } | Cond::Every { .. } | Cond::Related { .. } | Cond::SccRefuses(_) => {
-            false
-        }
+        Cond::Some { .. }
+        | Cond::Every { .. }
+        | Cond::Duplicates { .. }
+        | Cond::Related { .. }
+        | Cond::SccRefuses(_) => false,
         Cond::Test { subject, op } => {
             matches!(subject, Subject::Value(_))
                 && match op {
@@ -1093,6 +1127,9 @@ fn compile_path(cx: &mut Cx<'_>, text: &str, loc: Location, frames: &[Frame]) ->
         Root::Key if !frame.quantifier => {
             Some("`$key` only means something inside `some`/`every` over a map".to_string())
         }
+        Root::Outer if !frame.quantifier => Some(
+            "`$outer` only means something inside `some`/`every`/`duplicates`".to_string(),
+        ),
         Root::Key if !p.segs.is_empty() => {
             Some("`$key` is a string: nothing follows it".to_string())
         }

@@ -233,6 +233,15 @@ pub(crate) struct CondDef {
     #[serde(default, rename = "where")]
     #[schemars(with = "Option<Box<CondDef>>")]
     pub where_: Option<Box<Spanned<CondDef>>>,
+    /// Holds when two items of this list have equal values at `by` (the items themselves
+    /// without `by`); the witness of each repeated value is its second occurrence.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub duplicates: Option<Spanned<String>>,
+    /// With `duplicates`: the path, from each item, of the value that must not repeat.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub by: Option<Spanned<String>>,
     /// Holds when another resource of the scan satisfies `where`.
     #[serde(default)]
     pub related: Option<RelatedDef>,

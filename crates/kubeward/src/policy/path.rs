@@ -5,7 +5,7 @@
 //! ports[0].containerPort              list index
 //! metadata.annotations["a.b/c"]       a key with dots (or '...')
 //! /spec/selector                      a JSON pointer from the current node
-//! $pod.hostNetwork                    from a root: $resource $pod $podMeta $container $target $key
+//! $pod.hostNetwork                    from a root: $resource $pod $podMeta $container $target $key $outer
 //! $containers                         (as the list of some/every) every container of the pod
 //! $self.spec.selector                 inside `related`: from the target instead of the candidate
 //! ```
@@ -30,6 +30,9 @@ pub(crate) enum Root {
     Target,
     /// The key of the current map entry (inside a quantifier over a map).
     Key,
+    /// The node that was current where the innermost `some`/`every` started (the
+    /// container for a quantifier in the container view, the outer item for a nested one).
+    Outer,
     /// The container's effective security context (`effective.<field>`).
     Effective,
 }
@@ -44,6 +47,7 @@ impl Root {
             "containers" => Root::Containers,
             "target" => Root::Target,
             "key" => Root::Key,
+            "outer" => Root::Outer,
             _ => return None,
         })
     }
@@ -58,6 +62,7 @@ impl Root {
             Root::Containers => "$containers",
             Root::Target => "$target",
             Root::Key => "$key",
+            Root::Outer => "$outer",
             Root::Effective => "effective",
         }
     }
@@ -145,7 +150,7 @@ pub(crate) fn parse(text: &str) -> Result<Path, String> {
         root = Root::parse(name).ok_or_else(|| {
             format!(
                 "unknown path root `${name}`: expected one of $resource, $pod, $podMeta, \
-                 $container, $containers, $target, $key, $self"
+                 $container, $containers, $target, $key, $outer, $self"
             )
         })?;
         rest = after.strip_prefix('.').unwrap_or(after);
