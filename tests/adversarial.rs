@@ -64,14 +64,15 @@ fn wrapped(
     }
 }
 
-/// Indents every line, including lines that YAML 1.1 starts after U+2028 or U+0085.
+/// Indents every line, including lines that YAML 1.1 starts after U+2028, U+2029 or U+0085.
 fn indent(text: &str, by: usize) -> String {
     let pad = " ".repeat(by);
     text.lines()
         .map(|l| {
             let l = l
                 .replace('\u{2028}', &format!("\u{2028}{pad}"))
-                .replace('\u{85}', &format!("\u{85}{pad}"));
+                .replace('\u{85}', &format!("\u{85}{pad}"))
+                .replace('\u{2029}', &format!("\u{2029}{pad}"));
             if l.is_empty() {
                 String::new()
             } else {
@@ -245,6 +246,118 @@ fn tricks() -> Vec<Trick> {
                 &[("KW-SEC-006", "runAsUser: &root 0")],
             )
         },
+        Trick {
+            spec: replace(&[("runAsUser: 0", "runAsUser: 0b0")]),
+            ..trick("binary zero", "", &[("KW-SEC-006", "runAsUser: 0b0")])
+        },
+        Trick {
+            spec: replace(&[("runAsUser: 0", "runAsUser: 0o0")]),
+            ..trick("0o octal zero", "", &[("KW-SEC-006", "runAsUser: 0o0")])
+        },
+        Trick {
+            spec: replace(&[("runAsUser: 0", "runAsUser: 0e0")]),
+            ..trick("exponent zero", "", &[("KW-SEC-006", "runAsUser: 0e0")])
+        },
+        Trick {
+            spec: replace(&[("runAsUser: 0", "runAsUser: -0")]),
+            ..trick("negative zero", "", &[("KW-SEC-006", "runAsUser: -0")])
+        },
+        Trick {
+            spec: replace(&[
+                ("hostNetwork: true", "x-defaults: &p {privileged: true}\nhostNetwork: true"),
+                ("      privileged: true\n", "      privileged: false\n      <<: *p\n"),
+            ]),
+            // The finding is where `privileged: true` is written: in the anchored map.
+            ..trick(
+                "merge of an alias after the explicit key",
+                "",
+                &[("KW-SEC-001", "{privileged: true}")],
+            )
+        },
+        Trick {
+            spec: replace(&[
+                ("hostNetwork: true", "x-defaults: &p {privileged: true}\nhostNetwork: true"),
+                ("      privileged: true\n", "      privileged: false\n      !!merge <<: *p\n"),
+            ]),
+            ..trick(
+                "explicitly tagged merge key",
+                "",
+                &[("KW-SEC-001", "{privileged: true}")],
+            )
+        },
+        Trick {
+            spec: replace(&[(
+                "      privileged: true\n",
+                "      privileged: true\n      \"<<\": {privileged: false}\n",
+            )]),
+            ..trick("quoted << is a plain key, not a merge", "", &[])
+        },
+        Trick {
+            spec: replace(&[
+                ("  - name: app\n", "  - name: &k privileged\n"),
+                ("      privileged: true\n", "      *k : true\n"),
+            ]),
+            // The key's location is the anchored scalar's (`&k privileged`), not the alias's.
+            ..trick("alias as a key", "", &[("KW-SEC-001", "&k privileged")])
+        },
+        Trick {
+            spec: replace(&[(
+                "      privileged: true\n",
+                "      x-a: &p false\n      x-b: &p true\n      privileged: *p\n      x-c: &p false\n",
+            )]),
+            ..trick("redefined anchor, the preceding one counts", "", &[("KW-SEC-001", "privileged: *p")])
+        },
+        Trick {
+            spec: replace(&[(
+                "      privileged: true\n",
+                "      readOnlyRootFilesystem: true\u{2029}      privileged: true\n",
+            )]),
+            ..trick("paragraph separator (PS) after a plain scalar", "", &[])
+        },
+        Trick {
+            spec: replace(&[(
+                "      privileged: true\n",
+                "      ? privileged\n      : true\n",
+            )]),
+            ..trick("explicit key syntax", "", &[("KW-SEC-001", "? privileged")])
+        },
+        Trick {
+            spec: replace(&[
+                ("      privileged: true\n", "      privileged: # on purpose\n        true\n"),
+                ("      path: /\n", "      path:\n        /\n"),
+            ]),
+            ..trick(
+                "value on the next line",
+                "",
+                &[("KW-SEC-001", "privileged: #"), ("KW-SEC-005", "path:\n")],
+            )
+        },
+        Trick {
+            spec: replace(&[
+                ("privileged: true", "'privileged': true"),
+                ("hostNetwork: true", "!!str hostNetwork: true"),
+            ]),
+            ..trick(
+                "quoted and tagged keys",
+                "",
+                &[("KW-SEC-001", "'privileged': true"), ("KW-SEC-004", "!!str hostNetwork")],
+            )
+        },
+        Trick {
+            spec: replace(&[("      path: /\n", "      path: >-\n        /\n")]),
+            ..trick("block scalar value", "", &[("KW-SEC-005", "path: >-")])
+        },
+        Trick {
+            spec: replace(&[("      path: /\n", "      path: \"\\x2F\"\n")]),
+            ..trick("escaped value", "", &[("KW-SEC-005", "path: \"\\x2F\"")])
+        },
+        Trick {
+            spec: replace(&[(
+                "hostNetwork: true",
+                &format!("x-deep: {}0{}\nhostNetwork: true", "[".repeat(200), "]".repeat(200)),
+            )]),
+            ..trick("200-deep flow nesting in an unknown field", "", &[])
+        },
         wrapped(
             "comment on the separator line",
             |doc, _| {
@@ -339,6 +452,71 @@ fn tricks() -> Vec<Trick> {
                 format!("{{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {{\"name\": \"c\"}}, \"data\": {{\"a\": yes}}}}\n---\n{doc}")
             },
             &[],
+        ),
+        wrapped(
+            "escaped apiVersion and kind keys",
+            |doc, _| {
+                doc.replacen("apiVersion:", "\"\\x61piVersion\":", 1)
+                    .replacen("kind:", "\"\\u006bind\":", 1)
+            },
+            &[],
+        ),
+        wrapped(
+            "trailing comment-only document",
+            |doc, _| format!("{doc}---\n# end of the stream\n"),
+            &[],
+        ),
+        wrapped(
+            "empty documents around",
+            |doc, _| format!("---\n---\n{doc}---\n---\n"),
+            &[],
+        ),
+        wrapped(
+            "Helm-like text in a ConfigMap first",
+            |doc, _| {
+                format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  tpl: \"{{{{ if .Values.x }}}}{{{{ .Values.y }}}}{{{{ end }}}}\"\n---\n{doc}")
+            },
+            &[],
+        ),
+        wrapped(
+            "flow style document",
+            |doc, _| {
+                let root = &kubeward::yaml::decode(doc.as_bytes()).documents[0].root;
+                let flow = serde_json::to_string_pretty(&root.to_json()).unwrap_or_default();
+                // JSON is flow YAML: unquote the keys and give it a YAML start.
+                let mut out = String::from("# flow style\n");
+                for line in flow.lines() {
+                    let trimmed = line.trim_start();
+                    let pad = &line[..line.len() - trimmed.len()];
+                    match trimmed.strip_prefix('"').and_then(|t| t.split_once("\": ")) {
+                        Some((key, rest)) => out.push_str(&format!("{pad}{key}: {rest}\n")),
+                        None => out.push_str(&format!("{line}\n")),
+                    }
+                }
+                out
+            },
+            &[
+                ("KW-SEC-001", "privileged: true"),
+                ("KW-SEC-004", "hostNetwork: true"),
+                ("KW-SEC-005", "path: \"/\""),
+                ("KW-SEC-006", "runAsUser: 0"),
+            ],
+        ),
+        wrapped(
+            "invalid JSON workload read as YAML",
+            |doc, _| {
+                // `{"kind":"Pod", ... "privileged": yes}` is no JSON: Kubernetes falls back
+                // to YAML, where `yes` is true.
+                let root = &kubeward::yaml::decode(doc.as_bytes()).documents[0].root;
+                let pretty = serde_json::to_string_pretty(&root.to_json()).unwrap_or_default();
+                format!("{}\n", pretty.replacen("\"privileged\": true", "\"privileged\": yes", 1))
+            },
+            &[
+                ("KW-SEC-001", "\"privileged\": yes"),
+                ("KW-SEC-004", "\"hostNetwork\": true"),
+                ("KW-SEC-005", "\"path\": \"/\""),
+                ("KW-SEC-006", "\"runAsUser\": 0"),
+            ],
         ),
         wrapped(
             "Helm-like text in a comment",
@@ -442,5 +620,6 @@ fn every_trick_yields_the_plain_findings_at_the_right_line() {
         failures.len(),
         failures.join("\n")
     );
-    assert!(checked >= 3 * 25);
+    assert_eq!(checked, 3 * tricks().len());
+    assert_eq!(tricks().len(), 51, "the trick count in docs/reliability.md");
 }

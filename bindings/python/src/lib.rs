@@ -72,6 +72,51 @@ fn whole(kind: Kind, py: Python<'_>, file: &str, message: String) -> PyErr {
     error(py, kind, vec![inputs::file_error(file, message)])
 }
 
+/// The variable that makes an entry point panic on purpose, for the test suite: `entry`
+/// panics on entry (GIL held), `unlocked` inside the library call (GIL released). Only
+/// these exact values act; scanned input cannot set it, and the panic ends as a
+/// `KubewardError`, never as a result.
+const TEST_PANIC_VAR: &str = "KUBEWARD_TEST_PANIC";
+
+/// Panics when [`TEST_PANIC_VAR`] is `when`.
+#[allow(clippy::panic)]
+fn test_panic(when: &str) {
+    if std::env::var(TEST_PANIC_VAR).as_deref() == Ok(when) {
+        panic!("deliberate panic ({TEST_PANIC_VAR}={when})");
+    }
+}
+
+/// A panic caught at the boundary, as `KubewardError` asking for a bug report.
+fn panic_error(py: Python<'_>, payload: &(dyn std::any::Any + Send)) -> PyErr {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(ToString::to_string)
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    whole(
+        Kind::Base,
+        py,
+        "<kubeward>",
+        format!(
+            "internal error: kubeward {} panicked: {what} (this is a bug; please report it at \
+             https://github.com/kubeward/kubeward/issues)",
+            env!("CARGO_PKG_VERSION")
+        ),
+    )
+}
+
+/// Runs an entry point's body with the GIL held; a panic becomes `KubewardError` instead of
+/// PyO3's `PanicException` (a `BaseException` that `except Exception` does not catch).
+/// Every `#[pyfunction]` and every method that does more than return a field goes
+/// through it (or through [`unlocked`]).
+fn guarded<T>(py: Python<'_>, work: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    catch_unwind(AssertUnwindSafe(|| {
+        test_panic("entry");
+        work()
+    }))
+    .unwrap_or_else(|payload| Err(panic_error(py, payload.as_ref())))
+}
+
 /// Runs `work` without the GIL; a panic becomes `KubewardError` instead of unwinding into
 /// Python.
 fn unlocked<T, F>(py: Python<'_>, work: F) -> PyResult<T>
@@ -79,20 +124,13 @@ where
     F: FnOnce() -> T + Send,
     T: Send,
 {
-    py.detach(|| catch_unwind(AssertUnwindSafe(work)))
-        .map_err(|payload| {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(ToString::to_string)
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            whole(
-                Kind::Base,
-                py,
-                "<kubeward>",
-                format!("internal error: {what} (please report it)"),
-            )
-        })
+    py.detach(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            test_panic("unlocked");
+            work()
+        }))
+    })
+    .map_err(|payload| panic_error(py, payload.as_ref()))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -261,43 +299,45 @@ impl PyChartOptions {
         skip_tests: bool,
         is_upgrade: bool,
     ) -> PyResult<Self> {
-        let mut opts = ChartRender {
-            release_name,
-            namespace,
-            kube_version,
-            api_versions: api_versions.unwrap_or_default(),
-            show_only: show_only.unwrap_or_default(),
-            include_crds,
-            skip_tests,
-            is_upgrade,
-            ..ChartRender::default()
-        };
-        for (index, v) in values.iter().flatten().enumerate() {
-            let name = format!("<values {index}>");
-            if v.cast::<PyMapping>().is_ok() && !v.is_instance_of::<PyString>() {
-                opts.values.push((name, json_dumps(v)?));
-                continue;
+        guarded(py, || {
+            let mut opts = ChartRender {
+                release_name,
+                namespace,
+                kube_version,
+                api_versions: api_versions.unwrap_or_default(),
+                show_only: show_only.unwrap_or_default(),
+                include_crds,
+                skip_tests,
+                is_upgrade,
+                ..ChartRender::default()
+            };
+            for (index, v) in values.iter().flatten().enumerate() {
+                let name = format!("<values {index}>");
+                if v.cast::<PyMapping>().is_ok() && !v.is_instance_of::<PyString>() {
+                    opts.values.push((name, json_dumps(v)?));
+                    continue;
+                }
+                opts.values.push(match text_or_path(v, &name)? {
+                    Ok(text) => text,
+                    Err(path) => read_text(py, &path)?,
+                });
             }
-            opts.values.push(match text_or_path(v, &name)? {
-                Ok(text) => text,
-                Err(path) => read_text(py, &path)?,
-            });
-        }
-        // A mapping for `set` keeps Python's types exactly: it goes through `--set-json`.
-        let (set_list, set_map) = match set {
-            Some(s) if s.cast::<PyMapping>().is_ok() => (None, Some(s)),
-            other => (other, None),
-        };
-        opts.set = assignments(set_list, |v| v.str()?.extract())?;
-        opts.set_json = assignments(set_map, json_dumps)?;
-        opts.set_json.extend(assignments(set_json, json_dumps)?);
-        opts.set_string = assignments(set_string, plain_string)?;
-        opts.set_literal = assignments(set_literal, |v| v.str()?.extract())?;
-        for item in set_file.map(|d| d.items()).iter().flat_map(|l| l.iter()) {
-            let (key, path): (String, PathBuf) = item.extract()?;
-            opts.set_file.push((key, read_text(py, &path)?.1));
-        }
-        Ok(PyChartOptions(opts))
+            // A mapping for `set` keeps Python's types exactly: it goes through `--set-json`.
+            let (set_list, set_map) = match set {
+                Some(s) if s.cast::<PyMapping>().is_ok() => (None, Some(s)),
+                other => (other, None),
+            };
+            opts.set = assignments(set_list, |v| v.str()?.extract())?;
+            opts.set_json = assignments(set_map, json_dumps)?;
+            opts.set_json.extend(assignments(set_json, json_dumps)?);
+            opts.set_string = assignments(set_string, plain_string)?;
+            opts.set_literal = assignments(set_literal, |v| v.str()?.extract())?;
+            for item in set_file.map(|d| d.items()).iter().flat_map(|l| l.iter()) {
+                let (key, path): (String, PathBuf) = item.extract()?;
+                opts.set_file.push((key, read_text(py, &path)?.1));
+            }
+            Ok(PyChartOptions(opts))
+        })
     }
 
     fn __repr__(&self) -> String {
@@ -383,9 +423,11 @@ fn render_chart(
     options: Option<&Bound<'_, PyChartOptions>>,
     chart_options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
-    let opts = options_from(py, options, chart_options)?;
-    let (name, loaded) = load_chart(py, &chart)?;
-    render(py, name, loaded, opts)
+    guarded(py, || {
+        let opts = options_from(py, options, chart_options)?;
+        let (name, loaded) = load_chart(py, &chart)?;
+        render(py, name, loaded, opts)
+    })
 }
 
 /// Renders a chart packaged as a `.tgz` archive (`bytes`, as `helm package` writes it) and
@@ -400,16 +442,18 @@ fn render_chart_archive(
     options: Option<&Bound<'_, PyChartOptions>>,
     chart_options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
-    let opts = options_from(py, options, chart_options)?;
-    let name = "<archive>".to_string();
-    let loaded = unlocked(py, move || chart::load_archive(&data))?.map_err(|e| {
-        error(
-            py,
-            Kind::Chart,
-            vec![kubeward::charts::chart_error(&name, &e)],
-        )
-    })?;
-    render(py, name, loaded, opts)
+    guarded(py, || {
+        let opts = options_from(py, options, chart_options)?;
+        let name = "<archive>".to_string();
+        let loaded = unlocked(py, move || chart::load_archive(&data))?.map_err(|e| {
+            error(
+                py,
+                Kind::Chart,
+                vec![kubeward::charts::chart_error(&name, &e)],
+            )
+        })?;
+        render(py, name, loaded, opts)
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -466,9 +510,11 @@ impl PyErrorEntry {
 
 /// Any serializable value as Python objects, through its JSON form.
 fn to_python<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| whole(Kind::Base, py, "<kubeward>", e.to_string()))?;
-    py.import("json")?.call_method1("loads", (text,))
+    guarded(py, || {
+        let text = serde_json::to_string(value)
+            .map_err(|e| whole(Kind::Base, py, "<kubeward>", e.to_string()))?;
+        py.import("json")?.call_method1("loads", (text,))
+    })
 }
 
 /// The Kubernetes object a finding is about.
@@ -744,19 +790,21 @@ impl PyReport {
     /// Active findings (`list[Finding]`), sorted by file, line, column, policy.
     #[getter]
     fn findings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        if self.findings.get().is_none() {
-            let built = self
-                .scanned
-                .report
-                .findings
-                .iter()
-                .map(|f| Py::new(py, PyFinding(f.clone())))
-                .collect::<PyResult<Vec<_>>>()?;
-            // Another thread may have built them first: either list is the same.
-            let _ = self.findings.set(built);
-        }
-        let items = self.findings.get().map(Vec::as_slice).unwrap_or_default();
-        PyList::new(py, items.iter().map(|f| f.clone_ref(py)))
+        guarded(py, || {
+            if self.findings.get().is_none() {
+                let built = self
+                    .scanned
+                    .report
+                    .findings
+                    .iter()
+                    .map(|f| Py::new(py, PyFinding(f.clone())))
+                    .collect::<PyResult<Vec<_>>>()?;
+                // Another thread may have built them first: either list is the same.
+                let _ = self.findings.set(built);
+            }
+            let items = self.findings.get().map(Vec::as_slice).unwrap_or_default();
+            PyList::new(py, items.iter().map(|f| f.clone_ref(py)))
+        })
     }
     /// Findings silenced by annotations, comments or config exemptions.
     #[getter]
@@ -789,7 +837,7 @@ impl PyReport {
     /// Counts: `{"files", "resources", "findings", "bySeverity"}` as in the JSON report.
     #[getter]
     fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &self.scanned.report.summary)
+        guarded(py, || to_python(py, &self.scanned.report.summary))
     }
     /// The exit status the CLI would give: 2 when there is any error, 1 when a finding is
     /// at or above the scanner's `fail_on`, else 0.
@@ -964,21 +1012,23 @@ impl PolicySet {
 /// `InputError` when a path cannot be read.
 #[pyfunction]
 fn load_policies(py: Python<'_>, source: &Bound<'_, PyAny>) -> PyResult<PolicySet> {
-    let files = policy_files(py, Some(source))?;
-    let scanner = build(
-        py,
-        ScannerOptions {
-            engine: EngineOptions {
-                packs: vec!["none".to_string()],
-                policy_files: files.clone(),
-                ..EngineOptions::default()
+    guarded(py, || {
+        let files = policy_files(py, Some(source))?;
+        let scanner = build(
+            py,
+            ScannerOptions {
+                engine: EngineOptions {
+                    packs: vec!["none".to_string()],
+                    policy_files: files.clone(),
+                    ..EngineOptions::default()
+                },
+                ..ScannerOptions::default()
             },
-            ..ScannerOptions::default()
-        },
-    )?;
-    Ok(PolicySet {
-        files: Arc::new(files),
-        rules: scanner.rules().to_vec(),
+        )?;
+        Ok(PolicySet {
+            files: Arc::new(files),
+            rules: scanner.rules().to_vec(),
+        })
     })
 }
 
@@ -991,19 +1041,21 @@ fn policies(
     packs: Option<Vec<String>>,
     policies: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<PyPolicyInfo>> {
-    let files = policy_files(py, policies)?;
-    let scanner = build(
-        py,
-        ScannerOptions {
-            engine: EngineOptions {
-                packs: packs.unwrap_or_else(|| vec!["all".to_string()]),
-                policy_files: files.clone(),
-                ..EngineOptions::default()
+    guarded(py, || {
+        let files = policy_files(py, policies)?;
+        let scanner = build(
+            py,
+            ScannerOptions {
+                engine: EngineOptions {
+                    packs: packs.unwrap_or_else(|| vec!["all".to_string()]),
+                    policy_files: files.clone(),
+                    ..EngineOptions::default()
+                },
+                ..ScannerOptions::default()
             },
-            ..ScannerOptions::default()
-        },
-    )?;
-    Ok(policy_infos(scanner.rules(), &Arc::new(files)))
+        )?;
+        Ok(policy_infos(scanner.rules(), &Arc::new(files)))
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1052,58 +1104,61 @@ impl PyScanner {
         parameters: Option<&Bound<'_, PyDict>>,
         config: Option<PathBuf>,
     ) -> PyResult<Self> {
-        let (config, config_dir) = match config {
-            Some(path) => {
-                let (name, text) = read_text(py, &path)?;
-                let parsed = Config::parse(&name, &text).map_err(|e| error(py, Kind::Policy, e))?;
-                (parsed, path.parent().map(PathBuf::from).unwrap_or_default())
-            }
-            None => (Config::default(), PathBuf::new()),
-        };
-        let mut files = match policies {
-            Some(_) => policy_files(py, policies)?,
-            None => {
-                let paths: Vec<PathBuf> = config
-                    .policies
-                    .iter()
-                    .flatten()
-                    .map(|p| config_dir.join(p))
-                    .collect();
-                let (found, errors) = inputs::read_policy_files(&paths);
-                if !errors.is_empty() {
-                    return Err(error(py, Kind::Input, errors));
+        guarded(py, || {
+            let (config, config_dir) = match config {
+                Some(path) => {
+                    let (name, text) = read_text(py, &path)?;
+                    let parsed =
+                        Config::parse(&name, &text).map_err(|e| error(py, Kind::Policy, e))?;
+                    (parsed, path.parent().map(PathBuf::from).unwrap_or_default())
                 }
-                found
+                None => (Config::default(), PathBuf::new()),
+            };
+            let mut files = match policies {
+                Some(_) => policy_files(py, policies)?,
+                None => {
+                    let paths: Vec<PathBuf> = config
+                        .policies
+                        .iter()
+                        .flatten()
+                        .map(|p| config_dir.join(p))
+                        .collect();
+                    let (found, errors) = inputs::read_policy_files(&paths);
+                    if !errors.is_empty() {
+                        return Err(error(py, Kind::Input, errors));
+                    }
+                    found
+                }
+            };
+            files.dedup();
+            let fail_on = match fail_on {
+                Some(name) => name
+                    .parse::<FailOn>()
+                    .map_err(|m| whole(Kind::Policy, py, "<options>", m))?,
+                None => config.fail_on.unwrap_or_default(),
+            };
+            let mut parameters_map = config.parameters.clone();
+            if let Some(p) = parameters {
+                let json: String = json_dumps(p.as_any())?;
+                let given: std::collections::BTreeMap<String, serde_json::Value> =
+                    serde_json::from_str(&json)
+                        .map_err(|e| whole(Kind::Policy, py, "<options>", e.to_string()))?;
+                parameters_map.extend(given);
             }
-        };
-        files.dedup();
-        let fail_on = match fail_on {
-            Some(name) => name
-                .parse::<FailOn>()
-                .map_err(|m| whole(Kind::Policy, py, "<options>", m))?,
-            None => config.fail_on.unwrap_or_default(),
-        };
-        let mut parameters_map = config.parameters.clone();
-        if let Some(p) = parameters {
-            let json: String = json_dumps(p.as_any())?;
-            let given: std::collections::BTreeMap<String, serde_json::Value> =
-                serde_json::from_str(&json)
-                    .map_err(|e| whole(Kind::Policy, py, "<options>", e.to_string()))?;
-            parameters_map.extend(given);
-        }
-        let options = ScannerOptions {
-            engine: EngineOptions {
-                packs: packs.or(config.packs).unwrap_or_default(),
-                policy_files: files.clone(),
-                pss_version: pss_version.or(config.pss_version),
-                parameters: parameters_map,
-            },
-            exemptions: config.exemptions,
-            fail_on,
-        };
-        Ok(PyScanner {
-            inner: Arc::new(build(py, options)?),
-            files: Arc::new(files),
+            let options = ScannerOptions {
+                engine: EngineOptions {
+                    packs: packs.or(config.packs).unwrap_or_default(),
+                    policy_files: files.clone(),
+                    pss_version: pss_version.or(config.pss_version),
+                    parameters: parameters_map,
+                },
+                exemptions: config.exemptions,
+                fail_on,
+            };
+            Ok(PyScanner {
+                inner: Arc::new(build(py, options)?),
+                files: Arc::new(files),
+            })
         })
     }
 
@@ -1111,31 +1166,35 @@ impl PyScanner {
     /// the report.
     #[pyo3(signature = (text, filename="<text>".to_string()), text_signature = "(self, text, filename='<text>')")]
     fn scan_text(&self, py: Python<'_>, text: String, filename: String) -> PyResult<PyReport> {
-        let scanner = Arc::clone(&self.inner);
-        let scanned = unlocked(py, move || scanner.scan_text(&filename, &text))?;
-        Ok(self.report(scanned))
+        guarded(py, || {
+            let scanner = Arc::clone(&self.inner);
+            let scanned = unlocked(py, move || scanner.scan_text(&filename, &text))?;
+            Ok(self.report(scanned))
+        })
     }
 
     /// Scans several in-memory inputs in one report: a mapping of names to texts (`str` or
     /// `bytes`), or an iterable of `(name, text)` pairs. Relations between resources
     /// (Services and workloads...) are checked across all of them.
     fn scan_sources(&self, py: Python<'_>, sources: &Bound<'_, PyAny>) -> PyResult<PyReport> {
-        let pairs: Vec<Bound<'_, PyAny>> = match sources.cast::<PyMapping>() {
-            Ok(map) => map.items()?.iter().collect(),
-            Err(_) => sources.try_iter()?.collect::<PyResult<_>>()?,
-        };
-        let mut list = Vec::with_capacity(pairs.len());
-        for pair in pairs {
-            let (name, content): (String, Bound<'_, PyAny>) = pair.extract()?;
-            let bytes = match content.extract::<String>() {
-                Ok(text) => text.into_bytes(),
-                Err(_) => content.extract::<pyo3::pybacked::PyBackedBytes>()?.to_vec(),
+        guarded(py, || {
+            let pairs: Vec<Bound<'_, PyAny>> = match sources.cast::<PyMapping>() {
+                Ok(map) => map.items()?.iter().collect(),
+                Err(_) => sources.try_iter()?.collect::<PyResult<_>>()?,
             };
-            list.push(Source { name, bytes });
-        }
-        let scanner = Arc::clone(&self.inner);
-        let scanned = unlocked(py, move || scanner.scan_sources(&list))?;
-        Ok(self.report(scanned))
+            let mut list = Vec::with_capacity(pairs.len());
+            for pair in pairs {
+                let (name, content): (String, Bound<'_, PyAny>) = pair.extract()?;
+                let bytes = match content.extract::<String>() {
+                    Ok(text) => text.into_bytes(),
+                    Err(_) => content.extract::<pyo3::pybacked::PyBackedBytes>()?.to_vec(),
+                };
+                list.push(Source { name, bytes });
+            }
+            let scanner = Arc::clone(&self.inner);
+            let scanned = unlocked(py, move || scanner.scan_sources(&list))?;
+            Ok(self.report(scanned))
+        })
     }
 
     /// Scans files, folders (recursively, `*.yaml`, `*.yml`, `*.json`), chart folders
@@ -1152,23 +1211,25 @@ impl PyScanner {
         options: Option<&Bound<'_, PyChartOptions>>,
         chart_options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyReport> {
-        let list: Vec<PathBuf> = match paths.extract::<PathBuf>() {
-            Ok(one) if paths.is_instance_of::<PyString>() || !paths.hasattr("__iter__")? => {
-                vec![one]
+        guarded(py, || {
+            let list: Vec<PathBuf> = match paths.extract::<PathBuf>() {
+                Ok(one) if paths.is_instance_of::<PyString>() || !paths.hasattr("__iter__")? => {
+                    vec![one]
+                }
+                _ => paths.extract()?,
+            };
+            let list: Vec<String> = list
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            for path in &list {
+                must_exist(py, path)?;
             }
-            _ => paths.extract()?,
-        };
-        let list: Vec<String> = list
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        for path in &list {
-            must_exist(py, path)?;
-        }
-        let charts = options_from(py, options, chart_options)?;
-        let scanner = Arc::clone(&self.inner);
-        let scanned = unlocked(py, move || scanner.scan_paths(&list, &charts))?;
-        Ok(self.report(scanned))
+            let charts = options_from(py, options, chart_options)?;
+            let scanner = Arc::clone(&self.inner);
+            let scanned = unlocked(py, move || scanner.scan_paths(&list, &charts))?;
+            Ok(self.report(scanned))
+        })
     }
 
     /// The active policies, as `PolicyInfo`s.
@@ -1193,28 +1254,30 @@ fn decode_json(
     text: pyo3::pybacked::PyBackedBytes,
     filename: String,
 ) -> PyResult<(Vec<String>, Vec<PyErrorEntry>)> {
-    let (documents, errors) = unlocked(py, move || {
-        let decoded = kubeward::yaml::decode(&text);
-        let documents: Vec<String> = decoded
-            .documents
-            .iter()
-            .map(|d| kubeward::yaml::to_json_string(&d.root))
-            .collect();
-        let errors: Vec<PyErrorEntry> = decoded
-            .errors
-            .iter()
-            .map(|e| {
-                PyErrorEntry(ErrorEntry {
-                    file: filename.clone(),
-                    line: e.pos.line,
-                    column: e.pos.column,
-                    message: e.message.clone(),
+    guarded(py, || {
+        let (documents, errors) = unlocked(py, move || {
+            let decoded = kubeward::yaml::decode(&text);
+            let documents: Vec<String> = decoded
+                .documents
+                .iter()
+                .map(|d| kubeward::yaml::to_json_string(&d.root))
+                .collect();
+            let errors: Vec<PyErrorEntry> = decoded
+                .errors
+                .iter()
+                .map(|e| {
+                    PyErrorEntry(ErrorEntry {
+                        file: filename.clone(),
+                        line: e.pos.line,
+                        column: e.pos.column,
+                        message: e.message.clone(),
+                    })
                 })
-            })
-            .collect();
-        (documents, errors)
-    })?;
-    Ok((documents, errors))
+                .collect();
+            (documents, errors)
+        })?;
+        Ok((documents, errors))
+    })
 }
 
 /// The Rust half of the `kubeward` module; use `kubeward` itself.

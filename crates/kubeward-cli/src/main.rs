@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod chart_args;
+mod crash;
 mod decode;
 mod examples;
 mod inputs;
@@ -58,13 +59,14 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let code = match cli.command {
+    // A panic is a bug report on stderr and exit status 2, never status 101 (crash.rs).
+    let code = crash::run(|| match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::Render(args) => render::run(&args),
         Command::Decode(args) => decode::run(&args),
         Command::Policies(args) => policies::run(args),
         Command::Test(args) => examples::run(args),
-    };
+    });
     ExitCode::from(code)
 }
 

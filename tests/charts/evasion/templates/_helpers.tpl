@@ -1,0 +1,4 @@
+{{- define "evasion.securityContext" -}}
+privileged: {{ .Values.partial.privileged }}
+readOnlyRootFilesystem: true
+{{- end }}
