@@ -297,6 +297,8 @@ fn compose_inner(
     } else {
         std::borrow::Cow::Borrowed(chunk)
     };
+    // libyaml-safer panics on a tag followed by `,` in a flow collection: find it first.
+    crate::tag_comma::check(&patched).map_err(|(message, offset)| err(message, offset))?;
     let mut c = Composer {
         chunk: &patched,
         restore_bom: inner_bom,

@@ -25,6 +25,7 @@ mod lines;
 mod resolve;
 mod split;
 mod stream;
+mod tag_comma;
 mod value;
 
 pub use emit::{to_json_prefix, to_json_string, to_yaml};
