@@ -1085,6 +1085,237 @@ subjects:
 "#,
 };
 
+const PEER_GAPS: Practice = Practice {
+    name: "peer-gaps",
+    policies: &[
+        "KW-IMG-010",
+        "KW-IMG-011",
+        "KW-HRD-034",
+        "KW-HRD-035",
+        "KW-RBC-028",
+        "KW-RBC-029",
+    ],
+    bad: r#"
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sAllowedRepos
+metadata: {name: repos}
+spec:
+  parameters:
+    repos:
+      - registry.access.redhat.com/
+      - quay.io                             # <- KW-IMG-010
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tiller-deploy, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: helm}}
+  template:
+    metadata: {labels: {app: helm}}
+    spec:
+      containers:
+        - name: tiller
+          image: gcr.io/kubernetes-helm/tiller:v2.17.0   # <- KW-IMG-011
+          args: ["--listen=:44134"]
+        - name: git-sync
+          image: registry.k8s.io/git-sync/git-sync:v4.2.3
+          env:
+            - name: GITSYNC_REPO
+              value: https://github.com/example/site
+            - name: GITSYNC_GIT             # <- KW-HRD-034@name
+              value: /tmp/git
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: mailer}
+data:
+  SMTP_HOST: smtp.example.com
+  ADMIN_EMAIL: jane.doe@example.com         # <- KW-HRD-035
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: status-writer}
+rules:
+  - apiGroups: [""]
+    resources: [services/status]
+    verbs: [patch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: app}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: status-writer}
+subjects:
+  - kind: Group
+    name: ops
+  - kind: ServiceAccount                    # <- KW-RBC-028@kind
+    name: app
+    namespace: shop
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: everything, namespace: shop}
+rules:
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ci, namespace: shop}
+roleRef:                                    # <- KW-RBC-029
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: everything
+subjects:
+  - {kind: ServiceAccount, name: ci, namespace: shop}   # <- KW-RBC-028@kind
+"#,
+    good: r#"
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sAllowedRepos
+metadata: {name: repos}
+spec:
+  parameters:
+    repos:
+      - registry.access.redhat.com/
+      - quay.io/example/
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tiller-deploy, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: helm}}
+  template:
+    metadata: {labels: {app: helm}}
+    spec:
+      containers:
+        - name: tiller
+          image: gcr.io/kubernetes-helm/tiller:v2.17.0
+          args: ["--listen=localhost:44134"]
+        - name: git-sync
+          image: registry.k8s.io/git-sync/git-sync:v4.2.3
+          env:
+            - name: GITSYNC_REPO
+              value: https://github.com/example/site
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: mailer}
+data:
+  SMTP_HOST: smtp.example.com
+  ADMIN_EMAIL_FILE: /etc/secrets/mailer/admin
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: status-writer}
+rules:
+  - apiGroups: [""]
+    resources: [services/status]
+    verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: app}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: status-writer}
+subjects:
+  - kind: ServiceAccount
+    name: app
+    namespace: shop
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: deployer, namespace: shop}
+rules:
+  - apiGroups: [apps]
+    resources: [deployments]
+    verbs: [get, update]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ci, namespace: shop}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: deployer
+subjects:
+  - {kind: ServiceAccount, name: ci, namespace: shop}
+"#,
+};
+
+const PEER_GAPS_NETWORK: Practice = Practice {
+    name: "peer-gaps-network",
+    policies: &["KW-NET-014", "KW-NET-015", "KW-IMG-012"],
+    bad: r#"
+apiVersion: v1                              # <- KW-NET-015
+kind: Namespace
+metadata:
+  name: shop
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: shop}
+spec:                                       # <- KW-NET-014
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: web, port: {number: 80}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: metrics-server, namespace: kube-system}
+spec:
+  selector: {matchLabels: {k8s-app: metrics-server}}
+  template:
+    metadata: {labels: {k8s-app: metrics-server}}
+    spec:
+      containers:
+        - name: metrics-server
+          image: k8s.gcr.io/metrics-server/metrics-server:v0.6.1   # <- KW-IMG-012
+"#,
+    good: r#"
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: shop}
+spec:
+  tls:
+    - hosts: [shop.example.com]
+      secretName: shop-tls
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: web, port: {number: 80}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: metrics-server, namespace: kube-system}
+spec:
+  selector: {matchLabels: {k8s-app: metrics-server}}
+  template:
+    metadata: {labels: {k8s-app: metrics-server}}
+    spec:
+      containers:
+        - name: metrics-server
+          image: registry.k8s.io/metrics-server/metrics-server:v0.7.2
+"#,
+};
+
 const PRACTICES: &[Practice] = &[
     NON_ROOT,
     SERVICES,
@@ -1099,6 +1330,8 @@ const PRACTICES: &[Practice] = &[
     PARITY_WORKLOADS,
     PARITY_NAMESPACES,
     PARITY_RBAC,
+    PEER_GAPS,
+    PEER_GAPS_NETWORK,
 ];
 
 #[test]
@@ -1189,6 +1422,6 @@ fn the_hardening_pack_holds_the_founding_checks() {
     .into_iter()
     .map(|r| r.id)
     .collect();
-    assert_eq!(rbac.len(), 27, "{rbac:?}");
+    assert_eq!(rbac.len(), 29, "{rbac:?}");
     assert!(rbac.iter().all(|id| id.starts_with("KW-RBC-")), "{rbac:?}");
 }
