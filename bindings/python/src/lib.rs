@@ -781,7 +781,9 @@ struct PyReport {
 
 impl PyReport {
     fn render(&self, py: Python<'_>, format: Format) -> PyResult<String> {
-        unlocked(py, || self.scanner.render(&self.scanned, format))
+        guarded(py, || {
+            unlocked(py, || self.scanner.render(&self.scanned, format))
+        })
     }
 }
 
@@ -934,10 +936,12 @@ impl PyPolicyInfo {
     /// The policy's documentation page (Markdown), as `kubeward policies ID` prints it.
     #[getter]
     fn docs(&self, py: Python<'_>) -> PyResult<String> {
-        let id = self.rule.id.clone();
-        let files = Arc::clone(&self.files);
-        unlocked(py, move || kubeward::docs::page_for(&id, &files))?
-            .map_err(|m| whole(Kind::Policy, py, &self.rule.id, m))
+        guarded(py, || {
+            let id = self.rule.id.clone();
+            let files = Arc::clone(&self.files);
+            unlocked(py, move || kubeward::docs::page_for(&id, &files))?
+                .map_err(|m| whole(Kind::Policy, py, &self.rule.id, m))
+        })
     }
     /// The policy as `kubeward policies --format json` prints it.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -33,7 +33,7 @@ def _archive() -> bytes:
     return buf.getvalue()
 
 
-def _calls(scanner, report, finding, archive):
+def _calls(scanner, report, finding, info, archive):
     """Every entry point of the module, as (name, call)."""
     return [
         ("Scanner", lambda: kubeward.Scanner()),
@@ -52,6 +52,7 @@ def _calls(scanner, report, finding, archive):
         ("Report.to_sarif", lambda: report.to_sarif()),
         ("Report.summary", lambda: report.summary),
         ("Finding.to_dict", lambda: finding.to_dict()),
+        ("PolicyInfo.docs", lambda: info.docs),
     ]
 
 
@@ -60,7 +61,8 @@ def prepared():
     scanner = kubeward.Scanner()
     report = scanner.scan_text(POD)
     finding = report.findings[0]
-    return scanner, report, finding, _archive()
+    info = kubeward.policies()[0]
+    return scanner, report, finding, info, _archive()
 
 
 def test_a_panic_in_the_library_call_is_a_kubeward_error(monkeypatch):
@@ -111,7 +113,7 @@ def test_every_entry_point_turns_a_panic_into_kubeward_error(monkeypatch, prepar
         assert set(reached) >= {
             "Scanner", "Scanner.scan_text", "Scanner.scan_sources", "Scanner.scan_paths",
             "scan_paths", "render_chart", "render_chart_archive", "load_policies", "policies",
-            "decode", "Report.to_json", "Report.to_sarif",
+            "decode", "Report.to_json", "Report.to_sarif", "PolicyInfo.docs",
         }
 
 
