@@ -194,8 +194,10 @@ fn template_ref(origin: &Origin, values: &ValuesFiles, keys: &[String]) -> Templ
 }
 
 /// The values files that can set a value: `-f` files (the last wins), then the chart's
-/// `values.yaml` and its subcharts' own.
+/// `values.yaml` and its subcharts' own; a value the `--set` family gives is set by no file.
 struct ValuesFiles {
+    /// Key paths the `--set` family sets (they win over every file).
+    set: Vec<Vec<String>>,
     /// (name, decoded root), most important first.
     user: Vec<(String, kubeward_yaml::Node)>,
     /// Chart-relative folder (`""` for the root chart, `charts/db/` for a subchart) →
@@ -221,7 +223,11 @@ impl ValuesFiles {
                 is_chart_dir.then(|| Some((dir.to_string(), decode(bytes)?)))?
             })
             .collect();
-        ValuesFiles { user, charts }
+        ValuesFiles {
+            set: set_keys(opts),
+            user,
+            charts,
+        }
     }
 
     /// Where `path` (relative to the `.Values` of the chart owning `template`) is set.
@@ -240,6 +246,17 @@ impl ValuesFiles {
             })
             .collect();
         prefix.extend(keys.iter().copied());
+        let from_set = self
+            .set
+            .iter()
+            .any(|set| set.len() <= prefix.len() && set.iter().zip(&prefix).all(|(a, b)| a == b));
+        if from_set {
+            return ValuesRef {
+                path: path.to_string(),
+                file: None,
+                line: None,
+            };
+        }
         let found = self
             .user
             .iter()
@@ -266,6 +283,68 @@ impl ValuesFiles {
     }
 }
 
+/// The key paths of every `--set`, `--set-string`, `--set-json`, `--set-literal` and
+/// `--set-file` argument (`a.b[0].c=1,d=2` → `[a, b, c]`, `[d]`; list indexes are left out,
+/// as values paths have none). Only keys matter here: a malformed argument fails the render
+/// itself with Helm's message.
+fn set_keys(opts: &RenderOptions) -> Vec<Vec<String>> {
+    let mut keys = Vec::new();
+    let pairs = opts
+        .set
+        .iter()
+        .chain(&opts.set_string)
+        .chain(&opts.set_json);
+    for arg in pairs {
+        for pair in split_unescaped(arg, ',') {
+            if let Some(key) = split_unescaped(&pair, '=').first() {
+                keys.push(key_path(key));
+            }
+        }
+    }
+    for arg in &opts.set_literal {
+        if let Some(key) = split_unescaped(arg, '=').first() {
+            keys.push(key_path(key));
+        }
+    }
+    keys.extend(opts.set_file.iter().map(|(key, _)| key_path(key)));
+    keys.retain(|k| !k.is_empty());
+    keys
+}
+
+/// `s` split at each `sep` not escaped by a backslash (escapes kept in the pieces).
+fn split_unescaped(s: &str, sep: char) -> Vec<String> {
+    let mut pieces = vec![String::new()];
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        let Some(current) = pieces.last_mut() else {
+            break;
+        };
+        if c == '\\' {
+            current.push(c);
+            if let Some(next) = chars.next() {
+                current.push(next);
+            }
+        } else if c == sep {
+            pieces.push(String::new());
+        } else {
+            current.push(c);
+        }
+    }
+    pieces
+}
+
+/// `a.b\.c[0].d` → `[a, b.c, d]`.
+fn key_path(key: &str) -> Vec<String> {
+    split_unescaped(key, '.')
+        .iter()
+        .map(|part| {
+            let name = part.find('[').map_or(part.as_str(), |i| &part[..i]);
+            name.replace('\\', "")
+        })
+        .filter(|part| !part.is_empty())
+        .collect()
+}
+
 /// The line of the last key of `keys` in a values document.
 fn key_line(root: &kubeward_yaml::Node, keys: &[&str]) -> Option<u32> {
     let (last, parents) = keys.split_last()?;
@@ -279,6 +358,19 @@ fn key_line(root: &kubeward_yaml::Node, keys: &[&str]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn set_arguments_give_their_key_paths() {
+        let opts = RenderOptions {
+            set: vec!["a.b[0].c=1,d=x\\,y".into()],
+            set_string: vec![r"e\.f=On".into()],
+            set_literal: vec!["g=1,h=2".into()],
+            set_file: vec![("i.j".into(), "file.txt".into())],
+            ..RenderOptions::default()
+        };
+        let keys: Vec<String> = set_keys(&opts).iter().map(|k| k.join("/")).collect();
+        assert_eq!(keys, ["a/b/c", "d", "e.f", "g", "i/j"]);
+    }
 
     #[test]
     fn chart_errors_name_an_openable_template_path() {

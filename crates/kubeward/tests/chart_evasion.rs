@@ -267,7 +267,6 @@ fn set_string_on_is_a_yaml_1_1_boolean() {
 /// which holds the value `--set` replaced (`ValuesRef.file`: "the values file that sets it,
 /// when one does").
 #[test]
-#[ignore = "known gap: the values reference names values.yaml even when --set replaced the value"]
 fn a_value_forced_with_set_does_not_blame_the_values_file() {
     let findings = scan(&RenderOptions {
         set: vec!["user=0".into()],
