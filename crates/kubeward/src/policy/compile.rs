@@ -790,11 +790,9 @@ fn operator_count(c: &CondDef) -> usize {
 }
 
 fn compile_test(cx: &mut Cx<'_>, c: &CondDef, loc: Location, frames: &[Frame]) -> Option<Cond> {
-    if c.quantity.is_some() {
-        if c.path.is_some() || c.param.is_some() {
-            cx.err(loc, "a test has one subject: `path`, `param` or `quantity`");
-            return None;
-        }
+    if c.quantity.is_some() && (c.path.is_some() || c.param.is_some()) {
+        cx.err(loc, "a test has one subject: `path`, `param` or `quantity`");
+        return None;
     }
     let subject = match (&c.path, &c.param) {
         (Some(_), Some(_)) => {
