@@ -715,6 +715,15 @@ fn scalar_text(v: V<'_>) -> Option<String> {
     v.as_bool().map(|b| b.to_string())
 }
 
+/// The Kubernetes quantity a value spells, as a number of units (`None` when it is not a
+/// string or number, or not a quantity Kubernetes accepts).
+fn quantity_of(v: V<'_>) -> Option<Json> {
+    if v.as_str().is_none() && v.as_num().is_none() {
+        return None;
+    }
+    crate::quantity::parse(&scalar_text(v)?)?.to_json()
+}
+
 /// `concat`: the parts joined, or `None` when a part is absent or not a scalar. Paths
 /// resolve in `ctx` (absent without one).
 fn concat(parts: &[Operand], ctx: Option<&Ctx<'_, '_>>) -> Option<String> {
@@ -727,6 +736,12 @@ fn concat(parts: &[Operand], ctx: Option<&Ctx<'_, '_>>) -> Option<String> {
                 scalar_text(r.value())
             }
             Operand::Concat(inner) => concat(inner, ctx),
+            Operand::Quantity(p) => {
+                let r = resolve(ctx?, p);
+                quantity_of(r.value())
+                    .as_ref()
+                    .and_then(|q| scalar_text(V::J(q)))
+            }
         }?;
         out.push_str(&text);
     }
@@ -749,6 +764,13 @@ fn test(subject: V<'_>, exists: bool, op: &Op, ctx: Option<&Ctx<'_, '_>>) -> boo
                 Some(text) => f(V::J(&Json::String(text))),
                 None => f(V::Null),
             },
+            Operand::Quantity(p) => {
+                let q = ctx.and_then(|ctx| quantity_of(resolve(ctx, p).value()));
+                match &q {
+                    Some(q) => f(V::J(q)),
+                    None => f(V::Null),
+                }
+            }
         }
     };
     match op {
@@ -917,6 +939,15 @@ pub(crate) fn eval<'a, 'p>(ctx: &Ctx<'_, 'a>, cond: &'p Cond) -> Outcome<'a, 'p>
             Subject::Path(p) => {
                 let r = resolve(ctx, p);
                 let holds = test(r.value(), r.exists(), op, Some(ctx));
+                outcome(holds, vec![r.witness()])
+            }
+            Subject::Quantity(p) => {
+                let r = resolve(ctx, p);
+                let q = quantity_of(r.value());
+                let holds = match &q {
+                    Some(q) => test(V::J(q), true, op, Some(ctx)),
+                    None => test(V::Null, false, op, Some(ctx)),
+                };
                 outcome(holds, vec![r.witness()])
             }
         },

@@ -16,6 +16,7 @@ pub mod inputs;
 mod model;
 pub mod openshift;
 mod policy;
+mod quantity;
 mod report;
 mod scanner;
 mod scc_cond;

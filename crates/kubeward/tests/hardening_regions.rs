@@ -1316,6 +1316,81 @@ spec:
 "#,
 };
 
+const PEER_GAPS_PORTS: Practice = Practice {
+    name: "peer-gaps-ports",
+    policies: &["KW-NET-016", "KW-NET-017", "KW-NET-018"],
+    bad: r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:                                   # <- KW-NET-016
+      containers:
+        - name: web
+          image: registry.example.com/web:1.0
+          ports:
+            - name: Web_HTTP                # <- KW-NET-017@name
+              containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+      targetPort: web-http-endpoint-1       # <- KW-NET-018@targetPort
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: front}}}]
+"#,
+    good: r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.0
+          ports:
+            - name: http
+              containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+      targetPort: http
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: front}}}]
+  egress:
+    - to: [{podSelector: {matchLabels: {app: db}}}]
+"#,
+};
+
 const PRACTICES: &[Practice] = &[
     NON_ROOT,
     SERVICES,
@@ -1332,6 +1407,7 @@ const PRACTICES: &[Practice] = &[
     PARITY_RBAC,
     PEER_GAPS,
     PEER_GAPS_NETWORK,
+    PEER_GAPS_PORTS,
 ];
 
 #[test]

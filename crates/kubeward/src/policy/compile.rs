@@ -102,6 +102,8 @@ pub(crate) enum Subject {
     Path(Path),
     /// A parameter's value.
     Value(Json),
+    /// The Kubernetes quantity at the path, as a number of units.
+    Quantity(Path),
 }
 
 /// What a test compares with.
@@ -111,6 +113,9 @@ pub(crate) enum Operand {
     Path(Path),
     /// A string joined from the parts (absent when a part is absent or not a scalar).
     Concat(Vec<Operand>),
+    /// The Kubernetes quantity at the path, as a number of units (absent when unset or
+    /// invalid).
+    Quantity(Path),
 }
 
 /// Ordering comparisons.
@@ -578,7 +583,8 @@ fn compile_cond(
         );
         return None;
     }
-    let has_test = c.path.is_some() || c.param.is_some() || operator_count(c) > 0;
+    let has_test =
+        c.path.is_some() || c.param.is_some() || c.quantity.is_some() || operator_count(c) > 0;
     let shapes = [
         ("all", c.all.is_some()),
         ("any", c.any.is_some()),
@@ -784,11 +790,19 @@ fn operator_count(c: &CondDef) -> usize {
 }
 
 fn compile_test(cx: &mut Cx<'_>, c: &CondDef, loc: Location, frames: &[Frame]) -> Option<Cond> {
+    if c.quantity.is_some() && (c.path.is_some() || c.param.is_some()) {
+        cx.err(loc, "a test has one subject: `path`, `param` or `quantity`");
+        return None;
+    }
     let subject = match (&c.path, &c.param) {
         (Some(_), Some(_)) => {
-            cx.err(loc, "a test has one subject: `path` or `param`, not both");
+            cx.err(loc, "a test has one subject: `path`, `param` or `quantity`");
             return None;
         }
+        _ if c.quantity.is_some() => match &c.quantity {
+            Some(q) => Subject::Quantity(compile_path(cx, &q.value, q.referenced, frames)?),
+            None => return None,
+        },
         (Some(p), None) => Subject::Path(compile_path(cx, &p.value, p.referenced, frames)?),
         (None, Some(p)) => match cx.params.get(&p.value) {
             Some(v) => Subject::Value(v.clone()),
@@ -947,6 +961,13 @@ fn operand(cx: &mut Cx<'_>, v: &Spanned<Json>, frames: &[Frame]) -> Option<Opera
                 };
                 return compile_path(cx, text, v.referenced, frames).map(Operand::Path);
             }
+            if let Some(text) = map.get("quantity") {
+                let Some(text) = text.as_str() else {
+                    cx.err(v.referenced, "`quantity` takes a path");
+                    return None;
+                };
+                return compile_path(cx, text, v.referenced, frames).map(Operand::Quantity);
+            }
             if let Some(parts) = map.get("concat") {
                 let Some(parts) = parts.as_array().filter(|p| !p.is_empty()) else {
                     cx.err(
@@ -988,7 +1009,7 @@ fn operand(cx: &mut Cx<'_>, v: &Spanned<Json>, frames: &[Frame]) -> Option<Opera
 pub(crate) fn on_parameters_only(cond: &Cond) -> bool {
     let operand_ok = |o: &Operand| match o {
         Operand::Value(_) => true,
-        Operand::Path(_) => false,
+        Operand::Path(_) | Operand::Quantity(_) => false,
         Operand::Concat(parts) => parts.iter().all(|p| matches!(p, Operand::Value(_))),
     };
     match cond {

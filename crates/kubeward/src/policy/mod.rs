@@ -197,7 +197,8 @@ pub(crate) struct RuleDef {
 /// A condition: a combinator (`all`, `any`, `union`, `not`), a quantifier (`some`/`every` with
 /// `where`), a relation (`related`), or a test: a subject (`path` or `param`) with one
 /// operator. An operand is a literal, `{param: name}`, `{path: other.path}` or
-/// `{concat: [operand, ...]}` (a string joined from literals, parameters and paths).
+/// `{concat: [operand, ...]}` (a string joined from literals, parameters and paths) or
+/// `{quantity: path}` (the Kubernetes quantity at the path, as a number of units).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct CondDef {
@@ -259,6 +260,11 @@ pub(crate) struct CondDef {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub param: Option<Spanned<String>>,
+    /// The subject: the Kubernetes quantity (`500m`, `1Gi`) at a path, as a number of
+    /// units; absent when unset or not a valid quantity.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub quantity: Option<Spanned<String>>,
 
     /// Equal (numbers by value).
     #[serde(default)]
