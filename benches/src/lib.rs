@@ -86,6 +86,12 @@ fn container(rng: &mut Rng, out: &mut String, indent: &str, name: &str) {
 }
 
 fn workload(rng: &mut Rng, out: &mut String, n: usize) {
+    let name = workload_only(rng, out, n);
+    companions(rng, out, &name);
+}
+
+/// One workload document followed by `---`; returns its name.
+fn workload_only(rng: &mut Rng, out: &mut String, n: usize) -> String {
     let kind = rng.pick(KINDS);
     let name = format!("app-{n}");
     let api = match kind {
@@ -121,7 +127,13 @@ fn workload(rng: &mut Rng, out: &mut String, n: usize) {
             "{spec_indent}  - name: host\n{spec_indent}    hostPath: {{path: /var/run}}"
         );
     }
-    let _ = writeln!(out, "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  selector:\n    app: {}\n  ports:\n    - port: 80\n      targetPort: 8080\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  config.yaml: |\n    listen: 0.0.0.0:8080\n    retries: 3\n    features: [a, b, c]\n---", if rng.below(6) == 0 { "missing" } else { name.as_str() });
+    out.push_str("---\n");
+    name
+}
+
+/// The Service and ConfigMap of workload `name`, each followed by `---`.
+fn companions(rng: &mut Rng, out: &mut String, name: &str) {
+    let _ = writeln!(out, "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  selector:\n    app: {}\n  ports:\n    - port: 80\n      targetPort: 8080\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  config.yaml: |\n    listen: 0.0.0.0:8080\n    retries: 3\n    features: [a, b, c]\n---", if rng.below(6) == 0 { "missing" } else { name });
 }
 
 /// Generates files of realistic manifests (workloads, Services, ConfigMaps) totalling at
@@ -140,6 +152,72 @@ pub fn corpus(min_bytes: usize) -> Vec<(String, String)> {
         }
         total += text.len();
         files.push((format!("gen/file-{:04}.yaml", files.len()), text));
+    }
+    files
+}
+
+/// One document of another kind than a workload (RBAC, network, storage, secrets),
+/// followed by `---`.
+fn other(rng: &mut Rng, out: &mut String, n: usize) {
+    let ns = rng.below(20);
+    let name = format!("obj-{n}");
+    match n % 6 {
+        0 => {
+            let verbs = rng.pick(&["[get, list, watch]", "[\"*\"]", "[create, delete]"]);
+            let resources = rng.pick(&["[pods, services]", "[secrets]", "[\"*\"]"]);
+            let _ = writeln!(out, "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: {name}\n  namespace: team-{ns}\nrules:\n  - apiGroups: [\"\"]\n    resources: {resources}\n    verbs: {verbs}");
+        }
+        1 => {
+            let subject = rng.pick(&["ServiceAccount", "Group", "User"]);
+            let _ = writeln!(out, "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {name}\n  namespace: team-{ns}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: {}\nsubjects:\n  - kind: {subject}\n    name: app-{}\n    namespace: team-{ns}", rng.pick(&["view", "edit", "cluster-admin"]), rng.below(100));
+        }
+        2 => {
+            let _ = writeln!(out, "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {name}\n  namespace: team-{ns}\n  annotations:\n    nginx.ingress.kubernetes.io/ssl-redirect: \"{}\"\nspec:\n  ingressClassName: nginx\n  rules:\n    - host: {name}.example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service: {{name: app-{}, port: {{number: 80}}}}", rng.pick(&["true", "false"]), rng.below(100));
+            if rng.below(2) == 0 {
+                let _ = writeln!(
+                    out,
+                    "  tls:\n    - hosts: [{name}.example.com]\n      secretName: {name}-tls"
+                );
+            }
+        }
+        3 => {
+            let _ = writeln!(out, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {name}\n  namespace: team-{ns}\nspec:\n  podSelector:\n    matchLabels: {{app: app-{}}}\n  policyTypes: [Ingress, Egress]\n  ingress:\n    - from:\n        - namespaceSelector: {{matchLabels: {{team: \"{ns}\"}}}}\n      ports:\n        - {{port: 8080, protocol: TCP}}", rng.below(100));
+        }
+        4 => {
+            let _ = writeln!(out, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  namespace: team-{ns}\ntype: Opaque\ndata:\n  username: YWRtaW4=\n  password: {}", rng.pick(&["c2VjcmV0", "MWYyZDFlMmU2N2Rm", "aHVudGVyMg=="]));
+        }
+        _ => {
+            let _ = writeln!(out, "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n  namespace: team-{ns}\nautomountServiceAccountToken: {}", rng.pick(&["true", "false"]));
+        }
+    }
+    out.push_str("---\n");
+}
+
+/// Exactly `count` generated resources, `per_file` documents to a file: workloads with
+/// their Services and ConfigMaps, RBAC, Ingresses, NetworkPolicies, Secrets and
+/// ServiceAccounts, in a fixed mix. Returns `(name, text)` pairs.
+#[must_use]
+pub fn resources(count: usize, per_file: usize) -> Vec<(String, String)> {
+    let mut rng = Rng(7);
+    let per_file = per_file.max(1);
+    let mut files = Vec::new();
+    let mut text = String::new();
+    let mut in_file = 0;
+    for n in 0..count {
+        // Half of the documents are workloads, the rest other kinds.
+        if n % 2 == 0 {
+            workload_only(&mut rng, &mut text, n);
+        } else {
+            other(&mut rng, &mut text, n);
+        }
+        in_file += 1;
+        if in_file == per_file || n + 1 == count {
+            files.push((
+                format!("gen/resources-{:05}.yaml", files.len()),
+                std::mem::take(&mut text),
+            ));
+            in_file = 0;
+        }
     }
     files
 }

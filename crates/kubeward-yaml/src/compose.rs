@@ -803,7 +803,12 @@ impl Composer<'_> {
 
     /// Sets one entry in the mapping on top of the stack, Go-map style: the last value wins.
     /// `merge` is the span of the `<<` key when the entry comes from a merge.
-    fn insert(&mut self, entry: Entry, merge: Option<Span>, at: usize) -> Result<(), ComposeError> {
+    fn insert(
+        &mut self,
+        entry: Entry,
+        merge: Option<Span>,
+        at_offset: usize,
+    ) -> Result<(), ComposeError> {
         let Some(Frame {
             body: Body::Map { map, merged, .. },
             ..
@@ -812,30 +817,32 @@ impl Composer<'_> {
             return Ok(());
         };
         let from_merge = merge.is_some();
-        let key = entry.key.clone();
         let new_span = entry.key_span;
         let new_id = entry.id();
-        if let Some(old) = map.entry(&key) {
+        let at = map.position(&entry.key);
+        if let Some(old) = at.and_then(|i| map.entry_at(i)) {
             if old.id() != new_id {
+                let key = &entry.key;
                 return Err(err(
                     format!(
                         "keys `{}` and `{key}` of one mapping both become \"{key}\": Kubernetes keeps one of them at random",
-                        describe_id(old.id(), &key),
+                        describe_id(old.id(), key),
                     ),
-                    at,
+                    at_offset,
                 ));
             }
         }
-        let replaced = map.insert(entry);
-        let was_merged = merged.contains(&key);
+        let was_merged = !merged.is_empty() && merged.contains(&entry.key);
         if from_merge {
             if !was_merged {
-                merged.push(key.clone());
+                merged.push(entry.key.clone());
             }
         } else if was_merged {
-            merged.retain(|k| *k != key);
+            merged.retain(|k| *k != entry.key);
         }
+        let replaced = map.insert_at(at, entry);
         if let Some(old) = replaced {
+            let key = &old.key;
             let (kind, span, message) = match (was_merged, from_merge) {
                 (false, false) => (
                     DiagnosticKind::DuplicateKey,

@@ -122,11 +122,33 @@ impl Entry {
     }
 }
 
+/// Mappings with more keys than this get a hash index, so that decoding and looking up a
+/// mapping of many keys (a large ConfigMap) stays linear instead of quadratic.
+const INDEX_FROM: usize = 16;
+
 /// A mapping in source order. Keys are unique: a repeated key replaces the earlier value
 /// in place, as Kubernetes keeps the last one.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Mapping {
     entries: Vec<Entry>,
+    /// Position of each key, for mappings of more than [`INDEX_FROM`] keys. Boxed: most
+    /// mappings have none, and the box keeps `Mapping`, so every `Value`, small.
+    #[allow(clippy::box_collection)]
+    index: Option<Box<std::collections::HashMap<String, usize>>>,
+}
+
+impl PartialEq for Mapping {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl std::fmt::Debug for Mapping {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mapping")
+            .field("entries", &self.entries)
+            .finish()
+    }
 }
 
 impl Mapping {
@@ -136,15 +158,55 @@ impl Mapping {
         Self::default()
     }
 
+    /// A mapping of entries whose keys are known to be unique.
+    fn from_unique(entries: Vec<Entry>) -> Self {
+        let mut map = Mapping {
+            entries,
+            index: None,
+        };
+        map.reindex();
+        map
+    }
+
+    fn reindex(&mut self) {
+        self.index = (self.entries.len() > INDEX_FROM).then(|| {
+            Box::new(
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.key.clone(), i))
+                    .collect(),
+            )
+        });
+    }
+
+    /// Where `key` is among the entries.
+    pub(crate) fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|e| e.key == key),
+        }
+    }
+
     /// Sets `key`; returns the replaced entry when the key was already present.
     pub fn insert(&mut self, entry: Entry) -> Option<Entry> {
-        match self.entries.iter_mut().find(|e| e.key == entry.key) {
-            Some(slot) => Some(std::mem::replace(slot, entry)),
-            None => {
-                self.entries.push(entry);
-                None
-            }
+        let at = self.position(&entry.key);
+        self.insert_at(at, entry)
+    }
+
+    /// Sets an entry whose key is at `at` (from [`Mapping::position`]), or new when `None`.
+    pub(crate) fn insert_at(&mut self, at: Option<usize>, entry: Entry) -> Option<Entry> {
+        if let Some(slot) = at.and_then(|i| self.entries.get_mut(i)) {
+            return Some(std::mem::replace(slot, entry));
         }
+        if let Some(index) = &mut self.index {
+            index.insert(entry.key.clone(), self.entries.len());
+        }
+        self.entries.push(entry);
+        if self.index.is_none() && self.entries.len() > INDEX_FROM {
+            self.reindex();
+        }
+        None
     }
 
     /// The value of `key`.
@@ -155,16 +217,19 @@ impl Mapping {
 
     /// The value of `key`, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
-        self.entries
-            .iter_mut()
-            .find(|e| e.key == key)
-            .map(|e| &mut e.value)
+        let at = self.position(key)?;
+        self.entries.get_mut(at).map(|e| &mut e.value)
     }
 
     /// The entry of `key`.
     #[must_use]
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.key == key)
+        self.position(key).and_then(|i| self.entries.get(i))
+    }
+
+    /// The entry at `at` (from [`Mapping::position`]).
+    pub(crate) fn entry_at(&self, at: usize) -> Option<&Entry> {
+        self.entries.get(at)
     }
 
     /// The entries, consumed.
@@ -325,7 +390,10 @@ impl Node {
     fn take_children(&mut self, into: &mut Vec<Node>) {
         match &mut self.value {
             Value::Seq(items) => into.append(items),
-            Value::Map(map) => into.extend(map.entries.drain(..).map(|e| e.value)),
+            Value::Map(map) => {
+                map.index = None;
+                into.extend(map.entries.drain(..).map(|e| e.value));
+            }
             _ => {}
         }
     }
@@ -404,7 +472,7 @@ impl Clone for Node {
                         })
                         .collect();
                     done.push(Node {
-                        value: Value::Map(Mapping { entries }),
+                        value: Value::Map(Mapping::from_unique(entries)),
                         span: node.span,
                     });
                 }
