@@ -124,10 +124,22 @@ impl Entry {
 
 /// A mapping in source order. Keys are unique: a repeated key replaces the earlier value
 /// in place, as Kubernetes keeps the last one.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Mapping {
     entries: Vec<Entry>,
+    /// Positions by key, once the mapping is large enough for linear lookups to cost
+    /// (keeps decoding linear in the number of keys).
+    index: Option<std::collections::HashMap<String, usize>>,
 }
+
+impl PartialEq for Mapping {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+/// Mappings with more keys than this get an index.
+const INDEX_FROM: usize = 16;
 
 impl Mapping {
     /// An empty mapping.
@@ -138,12 +150,34 @@ impl Mapping {
 
     /// Sets `key`; returns the replaced entry when the key was already present.
     pub fn insert(&mut self, entry: Entry) -> Option<Entry> {
-        match self.entries.iter_mut().find(|e| e.key == entry.key) {
-            Some(slot) => Some(std::mem::replace(slot, entry)),
+        match self.position(&entry.key) {
+            Some(i) => self
+                .entries
+                .get_mut(i)
+                .map(|slot| std::mem::replace(slot, entry)),
             None => {
+                if let Some(index) = &mut self.index {
+                    index.insert(entry.key.clone(), self.entries.len());
+                }
                 self.entries.push(entry);
+                if self.index.is_none() && self.entries.len() > INDEX_FROM {
+                    self.index = Some(
+                        self.entries
+                            .iter()
+                            .enumerate()
+                            .map(|(i, e)| (e.key.clone(), i))
+                            .collect(),
+                    );
+                }
                 None
             }
+        }
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|e| e.key == key),
         }
     }
 
@@ -155,16 +189,14 @@ impl Mapping {
 
     /// The value of `key`, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
-        self.entries
-            .iter_mut()
-            .find(|e| e.key == key)
-            .map(|e| &mut e.value)
+        let i = self.position(key)?;
+        self.entries.get_mut(i).map(|e| &mut e.value)
     }
 
     /// The entry of `key`.
     #[must_use]
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.key == key)
+        self.entries.get(self.position(key)?)
     }
 
     /// The entries, consumed.
@@ -325,7 +357,10 @@ impl Node {
     fn take_children(&mut self, into: &mut Vec<Node>) {
         match &mut self.value {
             Value::Seq(items) => into.append(items),
-            Value::Map(map) => into.extend(map.entries.drain(..).map(|e| e.value)),
+            Value::Map(map) => {
+                map.index = None;
+                into.extend(map.entries.drain(..).map(|e| e.value));
+            }
             _ => {}
         }
     }
@@ -404,7 +439,10 @@ impl Clone for Node {
                         })
                         .collect();
                     done.push(Node {
-                        value: Value::Map(Mapping { entries }),
+                        value: Value::Map(Mapping {
+                            entries,
+                            index: map.index.clone(),
+                        }),
                         span: node.span,
                     });
                 }

@@ -4,7 +4,7 @@
 use kubeward_helm::chart::{self, Chart, ChartError, RenderOptions};
 
 use crate::inputs;
-use crate::{ErrorEntry, SourceFile, TemplateMap, TemplateRef, ValuesRef};
+use crate::{ErrorEntry, Limits, SourceFile, TemplateMap, TemplateRef, ValuesRef};
 use kubeward_helm::chart::Rendered;
 use kubeward_helm::value::Origin;
 
@@ -41,14 +41,62 @@ pub fn render_chart(name: &str, chart: &Chart, opts: &RenderOptions) -> Result<S
         .map_err(|e| chart_error(name, &e))
 }
 
+/// [`render_chart`] within `limits` (they replace `opts.limits`).
+///
+/// # Errors
+///
+/// As [`render_chart`], or a template limit is exceeded.
+pub fn render_chart_with(
+    name: &str,
+    chart: &Chart,
+    opts: &RenderOptions,
+    limits: &Limits,
+) -> Result<String, ErrorEntry> {
+    let opts = with_limits(opts, limits);
+    chart::render(chart, &opts)
+        .map(|r| r.text)
+        .map_err(|e| chart_error(name, &e))
+}
+
 /// Renders `chart` and decodes its output (what `helm template` prints) as the source file
 /// `name` with file index `index`. A chart that cannot be rendered gives a source file
 /// holding the error.
 #[must_use]
 pub fn chart_file(name: &str, chart: &Chart, opts: &RenderOptions, index: usize) -> SourceFile {
+    render_file(name, chart, opts, index, &Limits::default())
+}
+
+/// [`chart_file`] within `limits` (they replace `opts.limits`; the decoding limits apply
+/// to the output).
+#[must_use]
+pub fn chart_file_with(
+    name: &str,
+    chart: &Chart,
+    opts: &RenderOptions,
+    index: usize,
+    limits: &Limits,
+) -> SourceFile {
+    render_file(name, chart, &with_limits(opts, limits), index, limits)
+}
+
+/// `opts` with the template limits of `limits`.
+fn with_limits(opts: &RenderOptions, limits: &Limits) -> RenderOptions {
+    let mut opts = opts.clone();
+    opts.limits = limits.template();
+    opts
+}
+
+fn render_file(
+    name: &str,
+    chart: &Chart,
+    opts: &RenderOptions,
+    index: usize,
+    limits: &Limits,
+) -> SourceFile {
     match chart::render(chart, opts) {
         Ok(rendered) => {
-            let mut file = crate::load(name, rendered.text.as_bytes(), index);
+            let mut file =
+                crate::model::load_decoded(name, rendered.text.as_bytes(), index, &limits.decode());
             file.template_map = Some(template_map(chart, opts, &rendered));
             file
         }
@@ -72,20 +120,45 @@ pub fn load_chart_path(
     opts: &RenderOptions,
     index: usize,
 ) -> SourceFile {
+    load_chart_path_with(path, name, opts, index, &Limits::default())
+}
+
+/// [`load_chart_path`] within `limits`.
+#[must_use]
+pub fn load_chart_path_with(
+    path: &std::path::Path,
+    name: &str,
+    opts: &RenderOptions,
+    index: usize,
+    limits: &Limits,
+) -> SourceFile {
+    let load_limits = limits.chart_load();
     let loaded = if path.is_dir() {
-        chart::load_dir(path)
+        chart::load_dir_with(path, &load_limits)
     } else {
-        match std::fs::read(path) {
-            Ok(bytes) => chart::load_archive(&bytes),
-            Err(e) => {
-                return inputs::unreadable(name, inputs::io_message(&format!("`{name}`"), &e))
-            }
+        match read_bounded(path, load_limits.max_total_bytes) {
+            Ok(bytes) => chart::load_archive_with(&bytes, &load_limits),
+            Err(message) => return inputs::unreadable(name, message),
         }
     };
     match loaded {
-        Ok(chart) => chart_file(name, &chart, opts, index),
+        Ok(chart) => chart_file_with(name, &chart, opts, index, limits),
         Err(e) => failed(name, &e),
     }
+}
+
+/// Reads a chart archive, refusing one larger than `max` bytes before reading it.
+fn read_bounded(path: &std::path::Path, max: u64) -> Result<Vec<u8>, String> {
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| inputs::io_message(&format!("`{name}`"), &e);
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    if len > max {
+        return Err(format!(
+            "chart archive of {len} bytes is larger than {max} bytes {}",
+            crate::limits::suffix("max-chart-bytes", max)
+        ));
+    }
+    std::fs::read(path).map_err(io)
 }
 
 /// Maps each line of a rendered chart to the template line that wrote it.
