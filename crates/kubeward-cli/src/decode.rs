@@ -19,6 +19,9 @@ pub(crate) struct DecodeArgs {
     /// Files or folders to decode; "-" reads standard input (the default when input is piped)
     #[arg(value_name = "PATH")]
     paths: Vec<String>,
+
+    #[command(flatten)]
+    limit: crate::limits::LimitArgs,
 }
 
 pub(crate) fn run(args: &DecodeArgs) -> u8 {
@@ -31,7 +34,9 @@ pub(crate) fn run(args: &DecodeArgs) -> u8 {
         paths.push("-".to_string());
     }
     let inputs = inputs::collect(&paths, &["yaml", "yml", "json"]);
-    let decoded = inputs::par_read(&inputs, |_, input, bytes| {
+    let limits = args.limit.to_limits();
+    let decode_limits = limits.decode();
+    let decoded = inputs::par_read(&inputs, &limits, |_, input, bytes| {
         let bytes = match input {
             Input::Chart(..) => Err(
                 "is a Helm chart: `kubeward render CHART` prints what it renders to".to_string(),
@@ -40,7 +45,7 @@ pub(crate) fn run(args: &DecodeArgs) -> u8 {
         };
         (
             input.name().to_string(),
-            bytes.map(|b| kubeward::yaml::decode(&b)),
+            bytes.map(|b| kubeward::yaml::decode_with(&b, &decode_limits)),
         )
     });
 

@@ -132,24 +132,36 @@ pub fn load_chart_path_with(
     index: usize,
     limits: &Limits,
 ) -> SourceFile {
+    match load_chart(path, name, limits) {
+        Ok(chart) => chart_file_with(name, &chart, opts, index, limits),
+        Err(entry) => {
+            let mut file = inputs::unreadable(name, String::new());
+            file.errors = vec![entry];
+            file
+        }
+    }
+}
+
+/// Loads the chart at `path` (a folder with `Chart.yaml`, or a `.tgz`, shown as `name`)
+/// within the chart limits of `limits`.
+///
+/// # Errors
+///
+/// The chart cannot be read or is invalid, or breaks a limit.
+pub fn load_chart(path: &std::path::Path, name: &str, limits: &Limits) -> Result<Chart, ErrorEntry> {
     let load_limits = limits.chart_load();
     let loaded = if path.is_dir() {
         chart::load_dir_with(path, &load_limits)
     } else {
-        match read_bounded(path, load_limits.max_total_bytes) {
-            Ok(bytes) => chart::load_archive_with(&bytes, &load_limits),
-            Err(message) => return inputs::unreadable(name, message),
-        }
+        let bytes = read_bounded(path, name, load_limits.max_total_bytes)
+            .map_err(|message| inputs::file_error(name, message))?;
+        chart::load_archive_with(&bytes, &load_limits)
     };
-    match loaded {
-        Ok(chart) => chart_file_with(name, &chart, opts, index, limits),
-        Err(e) => failed(name, &e),
-    }
+    loaded.map_err(|e| chart_error(name, &e))
 }
 
 /// Reads a chart archive, refusing one larger than `max` bytes before reading it.
-fn read_bounded(path: &std::path::Path, max: u64) -> Result<Vec<u8>, String> {
-    let name = path.display().to_string();
+fn read_bounded(path: &std::path::Path, name: &str, max: u64) -> Result<Vec<u8>, String> {
     let io = |e: std::io::Error| inputs::io_message(&format!("`{name}`"), &e);
     let len = std::fs::metadata(path).map_err(io)?.len();
     if len > max {
