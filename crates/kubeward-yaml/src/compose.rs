@@ -116,6 +116,8 @@ struct Composer<'a> {
     decode_count: u64,
     alias_count: u64,
     limits: &'a DecodeLimits,
+    /// Open flow collections.
+    flow_open: usize,
     /// Nodes and scalar bytes created by expanding aliases.
     alias_nodes: u64,
     alias_bytes: u64,
@@ -311,6 +313,14 @@ fn compose_inner(
     } else {
         std::borrow::Cow::Borrowed(chunk)
     };
+    let max_flow = limits.max_flow_depth.min(limits.depth());
+    if let Some(at) = crate::prescan::flow_too_deep(&patched, max_flow) {
+        return Err(if max_flow < limits.depth() {
+            flow_too_deep(at, max_flow)
+        } else {
+            depth_error(at, max_flow)
+        });
+    }
     let mut c = Composer {
         chunk: &patched,
         restore_bom: inner_bom,
@@ -321,6 +331,7 @@ fn compose_inner(
         decode_count: 0,
         alias_count: 0,
         limits,
+        flow_open: 0,
         alias_nodes: 0,
         alias_bytes: 0,
         root: None,
@@ -486,11 +497,7 @@ impl Composer<'_> {
     }
 
     fn too_deep(&self, offset: usize) -> ComposeError {
-        let max = self.limits.depth();
-        err(
-            format!("exceeded max depth of {max} {}", limit("max-depth", max)),
-            offset,
-        )
+        depth_error(offset, self.limits.depth())
     }
 
     fn check_aliasing(&self, offset: usize) -> Result<(), ComposeError> {
@@ -526,6 +533,13 @@ impl Composer<'_> {
         if self.stack.len() >= self.limits.depth() {
             return Err(self.too_deep(start));
         }
+        if flow {
+            let max_flow = self.limits.max_flow_depth.min(self.limits.depth());
+            if self.flow_open >= max_flow && max_flow < self.limits.depth() {
+                return Err(flow_too_deep(start, max_flow));
+            }
+            self.flow_open += 1;
+        }
         if counted {
             self.decode_count += 1;
         }
@@ -551,6 +565,9 @@ impl Composer<'_> {
         let Some(frame) = self.stack.pop() else {
             return Err(err("unbalanced collection end", end));
         };
+        if frame.flow {
+            self.flow_open = self.flow_open.saturating_sub(1);
+        }
         // Block collections end where their last child ends; flow ones at the bracket.
         let end = if frame.flow {
             end
@@ -959,6 +976,23 @@ impl Composer<'_> {
         }
         Ok(())
     }
+}
+
+fn depth_error(offset: usize, max: usize) -> ComposeError {
+    err(
+        format!("exceeded max depth of {max} {}", limit("max-depth", max)),
+        offset,
+    )
+}
+
+fn flow_too_deep(offset: usize, max: usize) -> ComposeError {
+    err(
+        format!(
+            "flow collections (`[…]`, `{{…}}`) nested deeper than {max} levels {}",
+            limit("max-flow-depth", max)
+        ),
+        offset,
+    )
 }
 
 fn describe_id(id: KeyId, key: &str) -> String {

@@ -22,6 +22,7 @@ mod emit;
 mod json_in;
 mod json_out;
 mod lines;
+mod prescan;
 mod resolve;
 mod split;
 mod stream;
@@ -42,6 +43,10 @@ pub const MAX_DEPTH: usize = 10_000;
 pub struct DecodeLimits {
     /// Nesting depth of mappings and sequences (at most [`MAX_DEPTH`], Kubernetes' own).
     pub max_depth: usize,
+    /// Nesting depth of YAML flow collections (`[…]`, `{…}`) in YAML documents; JSON
+    /// streams are bounded by `max_depth` only. libyaml's time grows with the square of
+    /// this depth.
+    pub max_flow_depth: usize,
     /// Documents of one input, empty ones included.
     pub max_documents: usize,
     /// Keys of one mapping.
@@ -58,6 +63,7 @@ impl Default for DecodeLimits {
     fn default() -> Self {
         DecodeLimits {
             max_depth: MAX_DEPTH,
+            max_flow_depth: 100,
             max_documents: 10_000,
             max_keys: 10_000,
             max_scalar_bytes: 1 << 20,

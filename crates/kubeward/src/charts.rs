@@ -148,7 +148,11 @@ pub fn load_chart_path_with(
 /// # Errors
 ///
 /// The chart cannot be read or is invalid, or breaks a limit.
-pub fn load_chart(path: &std::path::Path, name: &str, limits: &Limits) -> Result<Chart, ErrorEntry> {
+pub fn load_chart(
+    path: &std::path::Path,
+    name: &str,
+    limits: &Limits,
+) -> Result<Chart, ErrorEntry> {
     let load_limits = limits.chart_load();
     let loaded = if path.is_dir() {
         chart::load_dir_with(path, &load_limits)

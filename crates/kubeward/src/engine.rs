@@ -404,11 +404,9 @@ fn run_example(loaded: &Loaded, ex: &compile::Example) -> ExampleResult {
     } else {
         let mut overrides = loaded.overrides.clone();
         overrides.extend(ex.params.iter().map(|(k, v)| (k.clone(), v.clone())));
-        match compile::parameters(&p.file, &loaded.def, &overrides)
-            .and_then(|params| {
-                compile::compile(&p.file, &loaded.def, &params, &crate::Limits::default())
-            })
-        {
+        match compile::parameters(&p.file, &loaded.def, &overrides).and_then(|params| {
+            compile::compile(&p.file, &loaded.def, &params, &crate::Limits::default())
+        }) {
             Ok(c) => {
                 recompiled = c;
                 &recompiled

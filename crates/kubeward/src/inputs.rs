@@ -230,18 +230,19 @@ pub fn read_policy_files_with(
     let mut errors = Vec::new();
     for input in collect(&as_strings, &["yaml", "yml"]) {
         match input {
-            Input::File(path, name) => match read_file(&path, &format!("policy `{name}`"), limits)
-            {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) if is_peer_list(&name, &text) => {}
-                    Ok(text) => files.push((name, text)),
-                    Err(_) => errors.push(file_error(
-                        &name,
-                        "policy file is not UTF-8 text".to_string(),
-                    )),
-                },
-                Err(message) => errors.push(file_error(&name, message)),
-            },
+            Input::File(path, name) => {
+                match read_file(&path, &format!("policy `{name}`"), limits) {
+                    Ok(bytes) => match String::from_utf8(bytes) {
+                        Ok(text) if is_peer_list(&name, &text) => {}
+                        Ok(text) => files.push((name, text)),
+                        Err(_) => errors.push(file_error(
+                            &name,
+                            "policy file is not UTF-8 text".to_string(),
+                        )),
+                    },
+                    Err(message) => errors.push(file_error(&name, message)),
+                }
+            }
             Input::Unreadable(name, message) => errors.push(file_error(&name, message)),
             Input::Chart(_, name) => errors.push(file_error(
                 &name,

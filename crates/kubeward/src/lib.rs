@@ -29,11 +29,11 @@ pub use engine::{
 };
 pub use kubeward_helm as helm;
 pub use kubeward_yaml as yaml;
+pub use limits::{LimitError, LimitInfo, Limits, LIMITS};
 pub use model::{
     effective_fields, pod_spec_kinds, ContainerKind, ContainerView, Effective, Located, Origin,
     PodSpecView,
 };
-pub use limits::{LimitError, LimitInfo, Limits, LIMITS};
 pub use model::{load, load_with, Resource, Scan, SourceFile, TemplateMap};
 pub use policy::{policy_schema, RuleInfo};
 pub use report::{

@@ -92,6 +92,10 @@ limits! {
     DEPTH max_depth = ("max-depth", 10_000, 10_000, "levels",
         "nesting depth of mappings and sequences in a document",
         "10 000: go-yaml v2's and Go encoding/json's depth limit (the decoders behind kubectl); cannot be raised");
+    /// `max-flow-depth`: nesting of YAML flow collections.
+    FLOW max_flow_depth = ("max-flow-depth", 100, 10_000, "levels",
+        "nesting depth of YAML flow collections (`[…]`, `{…}`) in a YAML document; JSON input is bounded by max-depth only",
+        "Kubernetes allows 10 000 (max-depth); tighter, as libyaml's scanner takes time growing with the square of this depth (a 3 MiB `[[[[…` file would take minutes); serde-saphyr's default is 255");
     /// `max-keys`: keys of one mapping.
     KEYS max_keys = ("max-keys", 10_000, 1 << 32, "keys",
         "keys in one mapping",
@@ -258,6 +262,7 @@ impl Limits {
     pub fn decode(&self) -> kubeward_yaml::DecodeLimits {
         kubeward_yaml::DecodeLimits {
             max_depth: to_usize(self.max_depth()),
+            max_flow_depth: to_usize(self.max_flow_depth()),
             max_documents: to_usize(self.max_documents()),
             max_keys: to_usize(self.max_keys()),
             max_scalar_bytes: to_usize(self.max_scalar_bytes()),
