@@ -603,7 +603,11 @@ impl Composer<'_> {
                 }
                 return Ok(());
             }
-            Body::Seq(items) => (Value::Seq(items), false),
+            Body::Seq(mut items) => {
+                // Deeply nested one-item sequences would otherwise keep 4 slots each.
+                items.shrink_to_fit();
+                (Value::Seq(items), false)
+            }
             Body::Map { map, pending, .. } => {
                 if !matches!(pending, Pending::Key) {
                     return Err(err("mapping ended without a value", end));

@@ -63,7 +63,7 @@ impl Default for DecodeLimits {
     fn default() -> Self {
         DecodeLimits {
             max_depth: MAX_DEPTH,
-            max_flow_depth: 100,
+            max_flow_depth: 64,
             max_documents: 10_000,
             max_keys: 10_000,
             max_scalar_bytes: 1 << 20,

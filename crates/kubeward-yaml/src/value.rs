@@ -129,7 +129,7 @@ pub struct Mapping {
     entries: Vec<Entry>,
     /// Positions by key, once the mapping is large enough for linear lookups to cost
     /// (keeps decoding linear in the number of keys).
-    index: Option<std::collections::HashMap<String, usize>>,
+    index: Option<Box<std::collections::HashMap<String, usize>>>,
 }
 
 impl PartialEq for Mapping {
@@ -161,13 +161,13 @@ impl Mapping {
                 }
                 self.entries.push(entry);
                 if self.index.is_none() && self.entries.len() > INDEX_FROM {
-                    self.index = Some(
+                    self.index = Some(Box::new(
                         self.entries
                             .iter()
                             .enumerate()
                             .map(|(i, e)| (e.key.clone(), i))
                             .collect(),
-                    );
+                    ));
                 }
                 None
             }

@@ -93,7 +93,7 @@ limits! {
         "nesting depth of mappings and sequences in a document",
         "10 000: go-yaml v2's and Go encoding/json's depth limit (the decoders behind kubectl); cannot be raised");
     /// `max-flow-depth`: nesting of YAML flow collections.
-    FLOW max_flow_depth = ("max-flow-depth", 100, 10_000, "levels",
+    FLOW max_flow_depth = ("max-flow-depth", 64, 10_000, "levels",
         "nesting depth of YAML flow collections (`[…]`, `{…}`) in a YAML document; JSON input is bounded by max-depth only",
         "Kubernetes allows 10 000 (max-depth); tighter, as libyaml's scanner takes time growing with the square of this depth (a 3 MiB `[[[[…` file would take minutes); serde-saphyr's default is 255");
     /// `max-keys`: keys of one mapping.
