@@ -55,7 +55,7 @@ pub fn render_chart_with(
     let opts = with_limits(opts, limits);
     chart::render(chart, &opts)
         .map(|r| r.text)
-        .map_err(|e| chart_error(name, &e))
+        .map_err(|e| limit_error(name, &e, limits))
 }
 
 /// Renders `chart` and decodes its output (what `helm template` prints) as the source file
@@ -100,15 +100,31 @@ fn render_file(
             file.template_map = Some(template_map(chart, opts, &rendered));
             file
         }
-        Err(e) => failed(name, &e),
+        Err(e) => {
+            let mut file = inputs::unreadable(name, String::new());
+            file.errors = vec![limit_error(name, &e, limits)];
+            file
+        }
     }
 }
 
-/// A source file holding a chart's error.
-fn failed(name: &str, err: &ChartError) -> SourceFile {
-    let mut file = inputs::unreadable(name, String::new());
-    file.errors = vec![chart_error(name, err)];
-    file
+/// [`chart_error`], naming the limit when Helm's include recursion limit was hit (the
+/// message itself stays Helm's).
+fn limit_error(name: &str, err: &ChartError, limits: &Limits) -> ErrorEntry {
+    let mut entry = chart_error(name, err);
+    if entry.message.ends_with("unable to execute template")
+        && entry
+            .message
+            .contains("rendering template has a nested reference name")
+    {
+        let max = limits.max_include_depth();
+        entry.message = format!(
+            "{} {}",
+            entry.message,
+            crate::limits::suffix("max-include-depth", max)
+        );
+    }
+    entry
 }
 
 /// Loads the chart at `path` (a folder with `Chart.yaml`, or a `.tgz`), renders it and

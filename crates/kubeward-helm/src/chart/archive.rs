@@ -99,7 +99,7 @@ pub(crate) fn read_archive(
 
 fn too_large(limits: &LoadLimits) -> ChartError {
     ChartError::msg(format!(
-        "decompressed chart is larger than the maximum size {0} (limit max-chart-bytes={0})",
+        "decompressed chart is larger than the maximum file size {0} (limit max-chart-bytes={0})",
         limits.max_total_bytes
     ))
 }

@@ -965,7 +965,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
         let count = self.sh.include_counts.entry(key.clone()).or_insert(0);
         if *count > 0 && *count > max {
             return Err(format!(
-                "rendering template has a nested reference name: {name}: unable to execute template (limit max-include-depth={max})"
+                "rendering template has a nested reference name: {name}: unable to execute template"
             ));
         }
         *count += 1;
