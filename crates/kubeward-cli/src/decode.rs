@@ -34,7 +34,11 @@ pub(crate) fn run(args: &DecodeArgs) -> u8 {
         paths.push("-".to_string());
     }
     let inputs = inputs::collect(&paths, &["yaml", "yml", "json"]);
-    let limits = args.limit.to_limits();
+    // Kubernetes' own flow depth: `decode` shows exactly what Kubernetes reads (`scan`
+    // refuses flow collections deeper than 64 levels, as libyaml is quadratic in them).
+    let mut base = kubeward::Limits::default();
+    let _ = base.set("max-flow-depth", kubeward::yaml::MAX_DEPTH as u64);
+    let limits = args.limit.applied_to(base);
     let decode_limits = limits.decode();
     let decoded = inputs::par_read(&inputs, &limits, |_, input, bytes| {
         let bytes = match input {

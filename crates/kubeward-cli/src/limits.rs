@@ -24,7 +24,12 @@ fn parse_limit(text: &str) -> Result<String, String> {
 impl LimitArgs {
     /// The limits: the defaults with each `--limit` applied in order.
     pub(crate) fn to_limits(&self) -> Limits {
-        let mut limits = Limits::default();
+        self.applied_to(Limits::default())
+    }
+
+    /// `base` with each `--limit` applied in order.
+    pub(crate) fn applied_to(&self, base: Limits) -> Limits {
+        let mut limits = base;
         for assignment in &self.limits {
             // Each was checked by `parse_limit`.
             let _ = limits.apply_assignment(assignment);
