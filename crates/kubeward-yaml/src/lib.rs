@@ -45,7 +45,8 @@ pub struct DecodeLimits {
     pub max_depth: usize,
     /// Nesting depth of YAML flow collections (`[…]`, `{…}`) in YAML documents; JSON
     /// streams are bounded by `max_depth` only. libyaml's time grows with the square of
-    /// this depth.
+    /// this depth: the default is Kubernetes' ([`MAX_DEPTH`]), a scanner of untrusted input
+    /// sets far less (kubeward: 64).
     pub max_flow_depth: usize,
     /// Documents of one input, empty ones included.
     pub max_documents: usize,
@@ -63,7 +64,7 @@ impl Default for DecodeLimits {
     fn default() -> Self {
         DecodeLimits {
             max_depth: MAX_DEPTH,
-            max_flow_depth: 64,
+            max_flow_depth: MAX_DEPTH,
             max_documents: 10_000,
             max_keys: 10_000,
             max_scalar_bytes: 1 << 20,

@@ -83,11 +83,15 @@ fn alias_bombs_are_rejected_like_go_yaml_v2() {
 }
 
 #[test]
-fn flow_nesting_is_bounded_tighter_by_default() {
-    // libyaml's scanner is quadratic in flow depth: the default stops at 64 levels.
-    let ok = decode(nested_flow(64).as_bytes());
+fn flow_nesting_can_be_bounded_tighter() {
+    // libyaml's scanner is quadratic in flow depth: kubeward stops at 64 levels.
+    let limits = DecodeLimits {
+        max_flow_depth: 64,
+        ..DecodeLimits::default()
+    };
+    let ok = decode_with(nested_flow(64).as_bytes(), &limits);
     assert!(ok.errors.is_empty(), "{:?}", ok.errors.first());
-    let deep = decode(nested_flow(65).as_bytes());
+    let deep = decode_with(nested_flow(65).as_bytes(), &limits);
     assert_eq!(
         deep.errors[0].message,
         "yaml: flow collections (`[…]`, `{…}`) nested deeper than 64 levels (limit max-flow-depth=64)"
