@@ -128,7 +128,9 @@ impl Entry {
 pub struct Mapping {
     entries: Vec<Entry>,
     /// Positions by key, once the mapping is large enough for linear lookups to cost
-    /// (keeps decoding linear in the number of keys).
+    /// (keeps decoding linear in the number of keys). Boxed: most mappings have none, and
+    /// every node is as large as its largest variant.
+    #[allow(clippy::box_collection)]
     index: Option<Box<std::collections::HashMap<String, usize>>>,
 }
 
