@@ -515,6 +515,23 @@ fn policy_limits() {
         "(limit max-regex-bytes=4096)",
     );
 
+    // A policy nested 5 000 levels deep (the recursive deserializer would overflow).
+    let deep = POLICY.replace(
+        "deny: {path: metadata.name, matches: 'PATTERN'}",
+        &format!(
+            "deny: {}{{path: a, equals: 1}}{}",
+            "{not: ".repeat(5000),
+            "}".repeat(5000)
+        ),
+    );
+    let deep = write(&dir, "deep.yaml", deep.as_bytes());
+    rejects(
+        "deep policy",
+        &pod,
+        &["--policy", deep.to_str().unwrap()],
+        "at most 64 levels deep",
+    );
+
     // Relation fan-out: 1 500 Services and 1 500 Pods.
     let mut text = String::new();
     for i in 0..1500 {
