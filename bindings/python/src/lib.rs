@@ -1098,7 +1098,8 @@ impl PyScanner {
 #[pymethods]
 impl PyScanner {
     #[new]
-    #[pyo3(signature = (*, packs=None, policies=None, pss_version=None, fail_on=None, parameters=None, config=None))]
+    #[pyo3(signature = (*, packs=None, policies=None, pss_version=None, fail_on=None, parameters=None, config=None, limits=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         packs: Option<Vec<String>>,
@@ -1107,8 +1108,16 @@ impl PyScanner {
         fail_on: Option<String>,
         parameters: Option<&Bound<'_, PyDict>>,
         config: Option<PathBuf>,
+        limits: Option<std::collections::BTreeMap<String, u64>>,
     ) -> PyResult<Self> {
         guarded(py, || {
+            let limits = kubeward::Limits::from_pairs(
+                limits
+                    .iter()
+                    .flatten()
+                    .map(|(name, value)| (name.as_str(), *value)),
+            )
+            .map_err(|e| whole(Kind::Policy, py, "<options>", e.to_string()))?;
             let (config, config_dir) = match config {
                 Some(path) => {
                     let (name, text) = read_text(py, &path)?;
@@ -1155,6 +1164,7 @@ impl PyScanner {
                     policy_files: files.clone(),
                     pss_version: pss_version.or(config.pss_version),
                     parameters: parameters_map,
+                    limits,
                 },
                 exemptions: config.exemptions,
                 fail_on,

@@ -44,6 +44,14 @@ struct Policies {
     pss_version: Option<String>,
     parameters: BTreeMap<String, serde_json::Value>,
     fail_on: Option<String>,
+    /// Resource limits by name (`{"max-input-bytes": 8388608}`); docs/limits.md.
+    limits: BTreeMap<String, u64>,
+}
+
+/// The limits `{name: value}` asks for; an unknown name is an error.
+fn limits(given: &BTreeMap<String, u64>) -> Result<kubeward::Limits, JsValue> {
+    kubeward::Limits::from_pairs(given.iter().map(|(k, v)| (k.as_str(), *v)))
+        .map_err(|e| error(&format!("limits: {e}"), &[]))
 }
 
 /// Texts given as an array (named `<prefix>-1.yaml`…) or as an object `{name: text}`.
@@ -182,7 +190,8 @@ fn with_scanner<T>(opts: Policies, f: impl FnOnce(&Scanner, String) -> T) -> Res
             &policy_files,
             &opts.pss_version,
             &opts.parameters,
-            &opts.fail_on
+            &opts.fail_on,
+            &opts.limits
         )
     );
     SCANNER.with(|cell| {
@@ -203,6 +212,7 @@ fn with_scanner<T>(opts: Policies, f: impl FnOnce(&Scanner, String) -> T) -> Res
             policy_files,
             pss_version: opts.pss_version,
             parameters: opts.parameters,
+            limits: limits(&opts.limits)?,
         };
         let scanner = Scanner::new(ScannerOptions {
             engine,
@@ -331,9 +341,10 @@ pub fn scan_chart(files: JsValue, options_value: JsValue) -> Result<JsValue, JsV
 pub fn render_chart(files: JsValue, options_value: JsValue) -> Result<String, JsValue> {
     let (policies, render) =
         options::<ChartOptions>(&options_value, "chart options")?.render_options();
+    let limits = limits(&policies.limits)?;
     let name = policies.filename.unwrap_or_else(|| "chart".to_string());
     let chart = chart_files(&files)?.map_err(|e| entries_error("cannot load the chart", &[e]))?;
-    kubeward::charts::render_chart(&name, &chart, &render)
+    kubeward::charts::render_chart_with(&name, &chart, &render, &limits)
         .map_err(|e| entries_error("cannot render the chart", &[e]))
 }
 

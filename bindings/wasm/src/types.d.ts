@@ -16,6 +16,8 @@ export interface ScanOptions {
   parameters?: Record<string, unknown>;
   /** Lowest severity that makes `report.exitCode` 1 (`never` for none); default `low`. */
   failOn?: Severity | "never";
+  /** Resource limits by name (`{"max-input-bytes": 8388608}`; docs/limits.md lists them). An unknown name is an error. */
+  limits?: Record<string, number>;
 }
 
 /** What `helm template` is told, plus the policy options of `scan`. */

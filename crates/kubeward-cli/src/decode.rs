@@ -19,6 +19,9 @@ pub(crate) struct DecodeArgs {
     /// Files or folders to decode; "-" reads standard input (the default when input is piped)
     #[arg(value_name = "PATH")]
     paths: Vec<String>,
+
+    #[command(flatten)]
+    limit: crate::limits::LimitArgs,
 }
 
 pub(crate) fn run(args: &DecodeArgs) -> u8 {
@@ -31,7 +34,13 @@ pub(crate) fn run(args: &DecodeArgs) -> u8 {
         paths.push("-".to_string());
     }
     let inputs = inputs::collect(&paths, &["yaml", "yml", "json"]);
-    let decoded = inputs::par_read(&inputs, |_, input, bytes| {
+    // Kubernetes' own flow depth: `decode` shows exactly what Kubernetes reads (`scan`
+    // refuses flow collections deeper than 64 levels, as libyaml is quadratic in them).
+    let mut base = kubeward::Limits::default();
+    let _ = base.set("max-flow-depth", kubeward::yaml::MAX_DEPTH as u64);
+    let limits = args.limit.applied_to(base);
+    let decode_limits = limits.decode();
+    let decoded = inputs::par_read(&inputs, &limits, |_, input, bytes| {
         let bytes = match input {
             Input::Chart(..) => Err(
                 "is a Helm chart: `kubeward render CHART` prints what it renders to".to_string(),
@@ -40,7 +49,7 @@ pub(crate) fn run(args: &DecodeArgs) -> u8 {
         };
         (
             input.name().to_string(),
-            bytes.map(|b| kubeward::yaml::decode(&b)),
+            bytes.map(|b| kubeward::yaml::decode_with(&b, &decode_limits)),
         )
     });
 

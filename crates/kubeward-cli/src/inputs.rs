@@ -1,7 +1,7 @@
 //! Reading inputs for the CLI: in parallel, with a progress bar; finding them is the
 //! library's ([`kubeward::inputs`]).
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use kubeward::helm::chart::RenderOptions as ChartOptions;
@@ -9,20 +9,17 @@ use kubeward::SourceFile;
 use rayon::prelude::*;
 
 pub(crate) use kubeward::inputs::{
-    collect, display_name, file_error, io_message, read_policy_files, unreadable, Input, STDIN_NAME,
+    collect, display_name, file_error, io_message, read_policy_files, read_policy_files_with,
+    unreadable, Input, STDIN_NAME,
 };
+use kubeward::Limits;
 
 /// More inputs than this get a progress bar (when stderr is a terminal).
 const PROGRESS_THRESHOLD: usize = 50;
 
-/// Reads standard input whole.
-pub(crate) fn read_stdin() -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .map(|_| bytes)
-        .map_err(|e| io_message("standard input", &e))
+/// Reads standard input, up to `max-input-bytes`.
+fn read_stdin_bounded(limits: &Limits) -> Result<Vec<u8>, String> {
+    kubeward::inputs::read_bounded(std::io::stdin().lock(), "standard input", limits)
 }
 
 /// Whether standard input is piped (so that no PATH means "read stdin").
@@ -33,12 +30,14 @@ pub(crate) fn stdin_is_piped() -> bool {
 /// Reads every input and hands its bytes (or why it could not be read) to `f`, in parallel;
 /// results come back in input order. Shows a progress bar on a terminal for many inputs.
 /// Charts are not read here: `f` gets no bytes for them and loads them itself.
-pub(crate) fn par_read<T, F>(inputs: &[Input], f: F) -> Vec<T>
+pub(crate) fn par_read<T, F>(inputs: &[Input], limits: &Limits, f: F) -> Vec<T>
 where
     T: Send,
     F: Fn(usize, &Input, Result<Vec<u8>, String>) -> T + Sync,
 {
-    let stdin = inputs.contains(&Input::Stdin).then(read_stdin);
+    let stdin = inputs
+        .contains(&Input::Stdin)
+        .then(|| read_stdin_bounded(limits));
     let progress =
         (inputs.len() > PROGRESS_THRESHOLD && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::new(inputs.len() as u64);
@@ -56,7 +55,7 @@ where
             let name = input.name();
             let bytes = match input {
                 Input::File(path, _) => {
-                    std::fs::read(path).map_err(|e| io_message(&format!("`{name}`"), &e))
+                    kubeward::inputs::read_file(path, &format!("`{name}`"), limits)
                 }
                 Input::Stdin => stdin.clone().unwrap_or_else(|| Ok(Vec::new())),
                 Input::Chart(..) => Ok(Vec::new()),
@@ -78,12 +77,16 @@ where
 /// Reads and decodes every input in parallel, in order; what could not be read is a source
 /// file with an error (the index of each input is its index in the scan).
 /// Charts are rendered with `chart_options`.
-pub(crate) fn load_all(inputs: &[Input], chart_options: &ChartOptions) -> Vec<SourceFile> {
-    par_read(inputs, |index, input, bytes| match (input, bytes) {
+pub(crate) fn load_all(
+    inputs: &[Input],
+    chart_options: &ChartOptions,
+    limits: &Limits,
+) -> Vec<SourceFile> {
+    par_read(inputs, limits, |index, input, bytes| match (input, bytes) {
         (Input::Chart(path, name), _) => {
-            kubeward::charts::load_chart_path(path, name, chart_options, index)
+            kubeward::charts::load_chart_path_with(path, name, chart_options, index, limits)
         }
-        (_, Ok(bytes)) => kubeward::load(input.name(), &bytes, index),
+        (_, Ok(bytes)) => kubeward::load_with(input.name(), &bytes, index, limits),
         (_, Err(message)) => unreadable(input.name(), message),
     })
 }

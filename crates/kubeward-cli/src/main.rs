@@ -6,6 +6,7 @@ mod crash;
 mod decode;
 mod examples;
 mod inputs;
+mod limits;
 mod policies;
 mod render;
 mod scan;
@@ -55,6 +56,9 @@ enum Command {
     /// Run the examples of policy files (for policy authors)
     #[command(long_about = examples::LONG_ABOUT)]
     Test(examples::TestArgs),
+    /// List the resource limits, their defaults and what each bounds
+    #[command(long_about = limits::LONG_ABOUT)]
+    Limits(limits::LimitsArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
         Command::Decode(args) => decode::run(&args),
         Command::Policies(args) => policies::run(args),
         Command::Test(args) => examples::run(args),
+        Command::Limits(args) => limits::run(&args),
     });
     ExitCode::from(code)
 }

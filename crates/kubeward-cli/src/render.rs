@@ -25,6 +25,9 @@ pub(crate) struct RenderArgs {
     #[command(flatten)]
     chart_args: ChartArgs,
 
+    #[command(flatten)]
+    limit: crate::limits::LimitArgs,
+
     /// Only print manifests from these templates (repeatable; e.g. templates/deploy.yaml)
     #[arg(long, short = 's', value_name = "TEMPLATE")]
     show_only: Vec<String>,
@@ -55,19 +58,16 @@ pub(crate) fn run(args: &RenderArgs) -> u8 {
     opts.include_crds = args.include_crds;
     opts.skip_tests = args.skip_tests;
     opts.is_upgrade = args.is_upgrade;
-    let loaded = if args.chart.is_dir() {
-        chart::load_dir(&args.chart)
-    } else {
-        match std::fs::read(&args.chart) {
-            Ok(bytes) => chart::load_archive(&bytes),
-            Err(e) => {
-                term::error(&crate::inputs::io_message(&format!("chart `{name}`"), &e));
-                return 2;
-            }
+    let limits = args.limit.to_limits();
+    opts.limits = limits.template();
+    let loaded = match kubeward::charts::load_chart(&args.chart, &name, &limits) {
+        Ok(chart) => chart,
+        Err(entry) => {
+            term::error(&format!("{}: {}", entry.location(), entry.message));
+            return 2;
         }
     };
-    let rendered = loaded.and_then(|c| chart::render(&c, &opts));
-    match rendered {
+    match chart::render(&loaded, &opts) {
         Ok(rendered) => {
             let mut stdout = std::io::stdout().lock();
             if stdout

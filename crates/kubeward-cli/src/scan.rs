@@ -137,6 +137,9 @@ pub(crate) struct ScanArgs {
     #[command(flatten)]
     chart_args: crate::chart_args::ChartArgs,
 
+    #[command(flatten)]
+    limit: crate::limits::LimitArgs,
+
     /// When to colour the text report
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -200,8 +203,10 @@ pub(crate) fn run(args: ScanArgs) -> u8 {
     } else {
         args.policies.clone()
     };
-    let (policy_files, mut errors) = inputs::read_policy_files(&policy_paths);
-    let engine = Engine::new(EngineOptions {
+    let limits = args.limit.to_limits();
+    let (policy_files, mut errors) = inputs::read_policy_files_with(&policy_paths, &limits);
+    // A broken policy file is an error in the report; the other policies still run.
+    let (engine, policy_errors) = Engine::new_partial(EngineOptions {
         packs,
         policy_files,
         pss_version: args
@@ -219,9 +224,9 @@ pub(crate) fn run(args: ScanArgs) -> u8 {
             }
             parameters
         },
-    })
-    .map_err(|e| errors.extend(e))
-    .ok();
+        limits: limits.clone(),
+    });
+    errors.extend(policy_errors);
 
     // Inputs.
     let mut paths = args.paths.clone();
@@ -246,19 +251,12 @@ pub(crate) fn run(args: ScanArgs) -> u8 {
     };
     let inputs = inputs::collect(&paths, &["yaml", "yml", "json"]);
     let scan = Scan {
-        files: inputs::load_all(&inputs, &chart_options),
+        files: inputs::load_all(&inputs, &chart_options, &limits),
     };
 
-    let findings = engine
-        .as_ref()
-        .map(|e| e.evaluate(&scan))
-        .unwrap_or_default();
-    // Without policies no finding exists, so exemptions would all look unused.
-    let exemptions = if engine.is_some() {
-        config.exemptions
-    } else {
-        Vec::new()
-    };
+    let (findings, evaluation_errors) = engine.evaluate_checked(&scan);
+    errors.extend(evaluation_errors);
+    let exemptions = config.exemptions;
     let mut report = Report::build(
         &scan,
         findings,
@@ -288,7 +286,7 @@ pub(crate) fn run(args: ScanArgs) -> u8 {
             report.summary.files
         ));
     }
-    let rules = engine.as_ref().map(Engine::rules).unwrap_or_default();
+    let rules = engine.rules();
     emit(&report, format, &args, Some(&scan), &rules, fail_on)
 }
 

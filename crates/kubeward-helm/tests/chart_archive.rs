@@ -104,7 +104,7 @@ fn archive_errors() {
         .map(|e| e.message);
     assert_eq!(
         e.as_deref(),
-        Some("decompressed chart file \"pkg/Chart.yaml\" is larger than the maximum file size 4")
+        Some("decompressed chart file \"pkg/Chart.yaml\" is larger than the maximum file size 4 (limit max-chart-file-bytes=4)")
     );
     let limits = LoadLimits {
         max_total_bytes: 10,
@@ -115,6 +115,8 @@ fn archive_errors() {
         .map(|e| e.message);
     assert_eq!(
         e.as_deref(),
-        Some("decompressed chart is larger than the maximum file size 10")
+        Some(
+            "decompressed chart is larger than the maximum file size 10 (limit max-chart-bytes=10)"
+        )
     );
 }

@@ -59,11 +59,11 @@ fn recursion_stops_with_the_limit_named() {
             r#"{{ define "a" }}{{ include "a" . }}{{ end }}{{ include "a" . }}"#,
             // Helm's own limit (1 000 nested includes) in release builds; the exec-depth
             // limit comes first in debug builds, whose stack frames are larger.
-            "rendering template has a nested reference name: a OR (max-exec-depth)",
+            "rendering template has a nested reference name: a OR (limit max-template-depth=",
         ),
         (
             r#"{{ define "b" }}{{ template "b" . }}{{ end }}{{ template "b" . }}"#,
-            "(max-exec-depth)",
+            "(limit max-template-depth=",
         ),
         (
             r#"{{ define "t" }}{{ tpl "{{ include \"t\" . }}" . }}{{ end }}{{ include "t" . }}"#,
@@ -81,25 +81,37 @@ fn growth_stops_with_the_limit_named() {
         format!("{{{{ $l := list 1 }}}}{{{{ range until 60 }}}}{{{{ $l = list $l $l }}}}{{{{ end }}}}{use_it}")
     };
     run(&[
-        ("{{ range until 100000000 }}x{{ end }}", "(max-list-len)"),
-        (r#"{{ repeat 100000000 "x" }}"#, "(max-string-bytes)"),
-        (&doubling(r#""x""#, "print $x $x"), "(max-string-bytes)"),
+        (
+            "{{ range until 100000000 }}x{{ end }}",
+            "(limit max-list-len=",
+        ),
+        (r#"{{ repeat 100000000 "x" }}"#, "(limit max-string-bytes="),
+        (
+            &doubling(r#""x""#, "print $x $x"),
+            "(limit max-string-bytes=",
+        ),
         (
             &doubling(r#""x\n""#, r#"printf "%s%s" $x $x"#),
-            "(max-string-bytes)",
+            "(limit max-string-bytes=",
         ),
-        (&list_bomb("{{ toJson $l }}"), "(max-value-nodes)"),
-        (&list_bomb("{{ toYaml $l }}"), "(max-value-nodes)"),
-        (&list_bomb("{{ $l }}"), "(max-value-nodes)"),
-        (&list_bomb("{{ deepCopy $l | len }}"), "(max-value-nodes)"),
-        (&list_bomb(r#"{{ printf "%v" $l }}"#), "(max-value-nodes)"),
+        (&list_bomb("{{ toJson $l }}"), "(limit max-template-values"),
+        (&list_bomb("{{ toYaml $l }}"), "(limit max-template-values"),
+        (&list_bomb("{{ $l }}"), "(limit max-template-values"),
+        (
+            &list_bomb("{{ deepCopy $l | len }}"),
+            "(limit max-template-values",
+        ),
+        (
+            &list_bomb(r#"{{ printf "%v" $l }}"#),
+            "(limit max-template-values",
+        ),
         (
             r#"{{ $d := dict "x" 1 }}{{ range until 60 }}{{ $d = dict "a" $d "b" $d }}{{ end }}{{ toToml $d }}"#,
-            "(max-value-nodes)",
+            "(limit max-template-values",
         ),
         (
             "{{ range until 1000000 }}{{ range until 1000000 }}{{ end }}{{ end }}",
-            "(max-steps)",
+            "(limit max-template-steps=",
         ),
     ]);
 }

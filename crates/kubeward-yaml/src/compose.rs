@@ -8,7 +8,7 @@ use libyaml_safer::{EventData, MappingStyle, Parser, ScalarStyle, SequenceStyle}
 
 use crate::resolve::{resolve, Scalar, MERGE_TAG};
 use crate::value::{Entry, KeyId, Mapping, Node, Pos, Span, Value};
-use crate::{DiagnosticKind, MAX_DEPTH};
+use crate::{limit, DecodeLimits, DiagnosticKind};
 
 /// A diagnostic before it is attached to a document index.
 pub(crate) struct RawDiagnostic {
@@ -41,6 +41,8 @@ struct Done {
     node: Node,
     /// go-yaml decode operations needed to decode it (aliases expanded).
     cost: u64,
+    /// Scalar bytes it holds (aliases expanded).
+    bytes: u64,
     /// Nesting depth of the node (a scalar is 1).
     height: usize,
     /// The resolved scalar, kept for key conversion (may be a non-finite float).
@@ -82,6 +84,7 @@ struct Frame {
     block_seq: bool,
     anchor: Option<(String, u64)>,
     cost: u64,
+    bytes: u64,
     height: usize,
     /// Chunk offset just past the last finished child.
     last_end: Option<usize>,
@@ -92,6 +95,7 @@ enum Anchor {
     Done {
         node: Node,
         cost: u64,
+        bytes: u64,
         height: usize,
         scalar: Option<Scalar>,
         is_map: bool,
@@ -111,6 +115,12 @@ struct Composer<'a> {
     generation: u64,
     decode_count: u64,
     alias_count: u64,
+    limits: &'a DecodeLimits,
+    /// Open flow collections.
+    flow_open: usize,
+    /// Nodes and scalar bytes created by expanding aliases.
+    alias_nodes: u64,
+    alias_bytes: u64,
     root: Option<Done>,
     diagnostics: Vec<RawDiagnostic>,
     /// Set when the caller appended a line break to input that ended without one: the
@@ -246,8 +256,12 @@ fn scalar_value(s: &Scalar) -> Result<Value, String> {
 
 /// Decodes the first YAML document of `chunk` (later documents in the chunk are ignored,
 /// as `yaml.Unmarshal` ignores them; content after an explicit `...` is reported).
-pub(crate) fn compose(chunk: &[u8], loc: &dyn Locate) -> Result<Composed, ComposeError> {
-    compose_inner(chunk, loc, None)
+pub(crate) fn compose(
+    chunk: &[u8],
+    loc: &dyn Locate,
+    limits: &DecodeLimits,
+) -> Result<Composed, ComposeError> {
+    compose_inner(chunk, loc, None, limits)
 }
 
 /// [`compose`] for input that had a line break appended after `original_len` bytes
@@ -256,14 +270,16 @@ pub(crate) fn compose_appended(
     chunk: &[u8],
     loc: &dyn Locate,
     original_len: usize,
+    limits: &DecodeLimits,
 ) -> Result<Composed, ComposeError> {
-    compose_inner(chunk, loc, Some(original_len))
+    compose_inner(chunk, loc, Some(original_len), limits)
 }
 
 fn compose_inner(
     chunk: &[u8],
     loc: &dyn Locate,
     appended_break: Option<usize>,
+    limits: &DecodeLimits,
 ) -> Result<Composed, ComposeError> {
     // go-yaml v2 only honours a byte order mark at the start of the stream (its `is_bom`
     // looks at the start of its buffer); libyaml also skips one at the start of any line.
@@ -297,6 +313,14 @@ fn compose_inner(
     } else {
         std::borrow::Cow::Borrowed(chunk)
     };
+    let max_flow = limits.max_flow_depth.min(limits.depth());
+    if let Some(at) = crate::prescan::flow_too_deep(&patched, max_flow) {
+        return Err(if max_flow < limits.depth() {
+            flow_too_deep(at, max_flow)
+        } else {
+            depth_error(at, max_flow)
+        });
+    }
     // libyaml-safer panics on a tag followed by `,` in a flow collection: find it first.
     crate::tag_comma::check(&patched).map_err(|(message, offset)| err(message, offset))?;
     let mut c = Composer {
@@ -308,6 +332,10 @@ fn compose_inner(
         generation: 0,
         decode_count: 0,
         alias_count: 0,
+        limits,
+        flow_open: 0,
+        alias_nodes: 0,
+        alias_bytes: 0,
         root: None,
         diagnostics: Vec::new(),
         appended_break,
@@ -470,6 +498,10 @@ impl Composer<'_> {
         }
     }
 
+    fn too_deep(&self, offset: usize) -> ComposeError {
+        depth_error(offset, self.limits.depth())
+    }
+
     fn check_aliasing(&self, offset: usize) -> Result<(), ComposeError> {
         #[allow(clippy::cast_precision_loss)]
         let ratio = self.alias_count as f64 / self.decode_count as f64;
@@ -477,7 +509,10 @@ impl Composer<'_> {
             && self.decode_count > 1000
             && ratio > allowed_alias_ratio(self.decode_count)
         {
-            return Err(err("document contains excessive aliasing", offset));
+            return Err(err(
+                "document contains excessive aliasing (go-yaml v2's bound on the share of aliases)",
+                offset,
+            ));
         }
         Ok(())
     }
@@ -497,8 +532,15 @@ impl Composer<'_> {
         flow: bool,
         counted: bool,
     ) -> Result<(), ComposeError> {
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(err(format!("exceeded max depth of {MAX_DEPTH}"), start));
+        if self.stack.len() >= self.limits.depth() {
+            return Err(self.too_deep(start));
+        }
+        if flow {
+            let max_flow = self.limits.max_flow_depth.min(self.limits.depth());
+            if self.flow_open >= max_flow && max_flow < self.limits.depth() {
+                return Err(flow_too_deep(start, max_flow));
+            }
+            self.flow_open += 1;
         }
         if counted {
             self.decode_count += 1;
@@ -514,6 +556,7 @@ impl Composer<'_> {
             block_seq: false,
             anchor,
             cost: u64::from(counted),
+            bytes: 0,
             height: 1,
             last_end: None,
         });
@@ -524,6 +567,9 @@ impl Composer<'_> {
         let Some(frame) = self.stack.pop() else {
             return Err(err("unbalanced collection end", end));
         };
+        if frame.flow {
+            self.flow_open = self.flow_open.saturating_sub(1);
+        }
         // Block collections end where their last child ends; flow ones at the bracket.
         let end = if frame.flow {
             end
@@ -553,12 +599,17 @@ impl Composer<'_> {
                         *pending = Pending::Key;
                     }
                     parent.cost = parent.cost.saturating_add(frame.cost);
+                    parent.bytes = parent.bytes.saturating_add(frame.bytes);
                     parent.height = parent.height.max(frame.height + 1);
                     parent.last_end = Some(end);
                 }
                 return Ok(());
             }
-            Body::Seq(items) => (Value::Seq(items), false),
+            Body::Seq(mut items) => {
+                // Deeply nested one-item sequences would otherwise keep 4 slots each.
+                items.shrink_to_fit();
+                (Value::Seq(items), false)
+            }
             Body::Map { map, pending, .. } => {
                 if !matches!(pending, Pending::Key) {
                     return Err(err("mapping ended without a value", end));
@@ -569,6 +620,7 @@ impl Composer<'_> {
         let done = Done {
             node: Node { value, span },
             cost: frame.cost,
+            bytes: frame.bytes,
             height: frame.height,
             scalar: None,
             collection: true,
@@ -590,6 +642,7 @@ impl Composer<'_> {
                     Anchor::Done {
                         node: done.node.clone(),
                         cost: done.cost,
+                        bytes: done.bytes,
                         height: done.height,
                         scalar: done.scalar.clone(),
                         is_map: done.is_map,
@@ -635,6 +688,18 @@ impl Composer<'_> {
             return Ok(());
         }
         self.decode_count += 1;
+        let max = self.limits.max_scalar_bytes;
+        if value.len() > max {
+            return Err(err(
+                format!(
+                    "a scalar of {} bytes is longer than {max} bytes {}",
+                    value.len(),
+                    limit("max-scalar-bytes", max)
+                ),
+                start,
+            ));
+        }
+        let bytes = value.len() as u64;
         let scalar = resolve(tag, value, implicit).map_err(|m| err(m, start))?;
         // Keys are converted by the parent and anchored scalars may become keys: they keep
         // the resolved scalar. Other values move their text into the node.
@@ -654,6 +719,7 @@ impl Composer<'_> {
                 span: self.span(start, end),
             },
             cost: 1,
+            bytes,
             height: 1,
             scalar,
             collection: false,
@@ -679,6 +745,7 @@ impl Composer<'_> {
             Anchor::Done {
                 node,
                 cost: 1,
+                bytes: 2,
                 height: 1,
                 scalar: Some(scalar),
                 is_map: false,
@@ -687,7 +754,7 @@ impl Composer<'_> {
     }
 
     fn alias(&mut self, name: &str, start: usize, end: usize) -> Result<(), ComposeError> {
-        let (node, cost, height, scalar, is_map) = match self.anchors.get(name) {
+        let (node, cost, bytes, height, scalar, is_map) = match self.anchors.get(name) {
             None => return Err(err(format!("unknown anchor '{name}' referenced"), start)),
             Some(Anchor::InProgress(_)) => {
                 return Err(err(format!("anchor '{name}' value contains itself"), start))
@@ -695,18 +762,40 @@ impl Composer<'_> {
             Some(Anchor::Done {
                 node,
                 cost,
+                bytes,
                 height,
                 scalar,
                 is_map,
-            }) => (node, *cost, *height, scalar, *is_map),
+            }) => (node, *cost, *bytes, *height, scalar, *is_map),
         };
         // go-yaml counts the alias node, then every node of its expansion as aliased.
         self.decode_count += 1;
         self.decode_count = self.decode_count.saturating_add(cost);
         self.alias_count = self.alias_count.saturating_add(cost);
         self.check_aliasing(start)?;
-        if self.stack.len() + height > MAX_DEPTH + 1 {
-            return Err(err(format!("exceeded max depth of {MAX_DEPTH}"), start));
+        self.alias_nodes = self.alias_nodes.saturating_add(cost);
+        self.alias_bytes = self.alias_bytes.saturating_add(bytes);
+        let (max_nodes, max_bytes) = (self.limits.max_alias_nodes, self.limits.max_alias_bytes);
+        if self.alias_nodes > max_nodes {
+            return Err(err(
+                format!(
+                    "aliases expand to more than {max_nodes} nodes {}",
+                    limit("max-alias-nodes", max_nodes)
+                ),
+                start,
+            ));
+        }
+        if self.alias_bytes > max_bytes {
+            return Err(err(
+                format!(
+                    "aliases copy more than {max_bytes} bytes of scalars {}",
+                    limit("max-alias-bytes", max_bytes)
+                ),
+                start,
+            ));
+        }
+        if self.stack.len() + height > self.limits.depth() + 1 {
+            return Err(self.too_deep(start));
         }
         let key_position = matches!(
             self.stack.last(),
@@ -726,6 +815,7 @@ impl Composer<'_> {
         let done = Done {
             node: node.clone(),
             cost: cost.saturating_add(1),
+            bytes,
             height,
             scalar: scalar.clone(),
             collection: scalar.is_none(),
@@ -746,6 +836,7 @@ impl Composer<'_> {
             }
             Some(top) => {
                 top.cost = top.cost.saturating_add(done.cost);
+                top.bytes = top.bytes.saturating_add(done.bytes);
                 top.height = top.height.max(done.height + 1);
                 top.last_end = Some(done.end);
                 (top.start, top.block_seq)
@@ -841,6 +932,16 @@ impl Composer<'_> {
             merged.retain(|k| *k != entry.key);
         }
         let replaced = map.insert_at(at, entry);
+        let max_keys = self.limits.max_keys;
+        if replaced.is_none() && map.len() > max_keys {
+            return Err(err(
+                format!(
+                    "a mapping has more than {max_keys} keys {}",
+                    limit("max-keys", max_keys)
+                ),
+                at_offset,
+            ));
+        }
         if let Some(old) = replaced {
             let key = &old.key;
             let (kind, span, message) = match (was_merged, from_merge) {
@@ -888,6 +989,23 @@ impl Composer<'_> {
         }
         Ok(())
     }
+}
+
+fn depth_error(offset: usize, max: usize) -> ComposeError {
+    err(
+        format!("exceeded max depth of {max} {}", limit("max-depth", max)),
+        offset,
+    )
+}
+
+fn flow_too_deep(offset: usize, max: usize) -> ComposeError {
+    err(
+        format!(
+            "flow collections (`[…]`, `{{…}}`) nested deeper than {max} levels {}",
+            limit("max-flow-depth", max)
+        ),
+        offset,
+    )
 }
 
 fn describe_id(id: KeyId, key: &str) -> String {

@@ -4,7 +4,7 @@
 use crate::compose::RawDiagnostic;
 use crate::lines::LineIndex;
 use crate::value::{Entry, Mapping, Node, Value};
-use crate::{DiagnosticKind, MAX_DEPTH};
+use crate::{limit, DecodeLimits, DiagnosticKind};
 
 /// A JSON syntax error at a byte offset.
 pub(crate) struct JsonError {
@@ -43,7 +43,10 @@ pub(crate) fn next_value(
     mut pos: usize,
     lines: &LineIndex<'_>,
     diagnostics: &mut Vec<RawDiagnostic>,
+    limits: &DecodeLimits,
 ) -> Result<Option<(Node, usize)>, JsonError> {
+    let max_depth = limits.depth();
+    let (max_keys, max_scalar) = (limits.max_keys, limits.max_scalar_bytes);
     while pos < input.len() && is_ws(input[pos]) {
         pos += 1;
     }
@@ -91,8 +94,14 @@ pub(crate) fn next_value(
         }
         let value = match b {
             b'{' | b'[' => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(error(format!("exceeded max depth of {MAX_DEPTH}"), pos));
+                if stack.len() >= max_depth {
+                    return Err(error(
+                        format!(
+                            "exceeded max depth of {max_depth} {}",
+                            limit("max-depth", max_depth)
+                        ),
+                        pos,
+                    ));
                 }
                 stack.push(if b == b'{' {
                     Open::Object {
@@ -120,6 +129,16 @@ pub(crate) fn next_value(
             b'}' | b']' => close_container(&mut stack, &mut pos, &span)?,
             b'"' => {
                 let (s, end) = string(input, pos)?;
+                if s.len() > max_scalar {
+                    return Err(error(
+                        format!(
+                            "a string of {} bytes is longer than {max_scalar} bytes {}",
+                            s.len(),
+                            limit("max-scalar-bytes", max_scalar)
+                        ),
+                        pos,
+                    ));
+                }
                 let node = Node {
                     value: Value::String(s),
                     span: span(pos, end),
@@ -179,7 +198,17 @@ pub(crate) fn next_value(
                     return Err(error("object value without a key", pos));
                 };
                 let key_span = span(ks, ke);
-                if let Some(old) = map.insert(Entry::new(k.clone(), key_span, value)) {
+                let replaced = map.insert(Entry::new(k.clone(), key_span, value));
+                if replaced.is_none() && map.len() > max_keys {
+                    return Err(error(
+                        format!(
+                            "an object has more than {max_keys} keys {}",
+                            limit("max-keys", max_keys)
+                        ),
+                        ks,
+                    ));
+                }
+                if let Some(old) = replaced {
                     diagnostics.push(RawDiagnostic {
                         kind: DiagnosticKind::DuplicateKey,
                         message: format!("key `{k}` is set twice in this object; Kubernetes silently keeps this last value"),

@@ -22,6 +22,7 @@ mod emit;
 mod json_in;
 mod json_out;
 mod lines;
+mod prescan;
 mod resolve;
 mod split;
 mod stream;
@@ -30,11 +31,61 @@ mod value;
 
 pub use emit::{to_json_prefix, to_json_string, to_yaml};
 pub use resolve::is_yaml_float;
-pub use stream::{decode, decode_document};
+pub use stream::{decode, decode_document, decode_document_with, decode_with};
 pub use value::{Entry, Mapping, Node, Pos, Span, Value};
 
 /// The deepest nesting Kubernetes accepts (go-yaml v2 and Go's JSON decoder both stop at 10 000).
 pub const MAX_DEPTH: usize = 10_000;
+
+/// Bounds on decoding one input, so that hostile input stops with an error in bounded time
+/// and memory. An error for a broken bound ends with `(limit NAME=VALUE)`, `NAME` being the
+/// field's name in kebab case (`max-depth`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeLimits {
+    /// Nesting depth of mappings and sequences (at most [`MAX_DEPTH`], Kubernetes' own).
+    pub max_depth: usize,
+    /// Nesting depth of YAML flow collections (`[…]`, `{…}`) in YAML documents; JSON
+    /// streams are bounded by `max_depth` only. libyaml's time grows with the square of
+    /// this depth: the default is Kubernetes' ([`MAX_DEPTH`]), a scanner of untrusted input
+    /// sets far less (kubeward: 64).
+    pub max_flow_depth: usize,
+    /// Documents of one input, empty ones included.
+    pub max_documents: usize,
+    /// Keys of one mapping.
+    pub max_keys: usize,
+    /// Bytes of one scalar.
+    pub max_scalar_bytes: usize,
+    /// Nodes created by expanding aliases, per document.
+    pub max_alias_nodes: u64,
+    /// Scalar bytes copied by expanding aliases, per document.
+    pub max_alias_bytes: u64,
+}
+
+impl Default for DecodeLimits {
+    fn default() -> Self {
+        DecodeLimits {
+            max_depth: MAX_DEPTH,
+            max_flow_depth: MAX_DEPTH,
+            max_documents: 10_000,
+            max_keys: 10_000,
+            max_scalar_bytes: 1 << 20,
+            max_alias_nodes: 100_000,
+            max_alias_bytes: 3 << 20,
+        }
+    }
+}
+
+impl DecodeLimits {
+    /// The depth actually applied: never above Kubernetes' own [`MAX_DEPTH`].
+    pub(crate) fn depth(&self) -> usize {
+        self.max_depth.min(MAX_DEPTH)
+    }
+}
+
+/// `(limit NAME=VALUE)`: how every message of a broken limit ends.
+pub(crate) fn limit(name: &str, value: impl std::fmt::Display) -> String {
+    format!("(limit {name}={value})")
+}
 
 /// One document of the stream, as kubectl yields it.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@ use crate::json_in;
 use crate::lines::LineIndex;
 use crate::split::{split, Chunk, Piece};
 use crate::value::{Node, Pos};
-use crate::{DecodeError, Decoded, Diagnostic, Document};
+use crate::{limit, DecodeError, DecodeLimits, Decoded, Diagnostic, Document};
 
 /// How far apimachinery looks for the `{` that makes a stream JSON.
 const JSON_SNIFF_BYTES: usize = 4096;
@@ -26,9 +26,31 @@ struct Sink<'a> {
     out: Decoded,
     lines: LineIndex<'a>,
     next_index: usize,
+    limits: &'a DecodeLimits,
+    /// Documents seen, empty ones included.
+    seen: usize,
 }
 
 impl Sink<'_> {
+    /// Counts one more document; false (with the error recorded) past the limit.
+    fn admit(&mut self, offset: usize) -> bool {
+        self.seen += 1;
+        let max = self.limits.max_documents;
+        if self.seen > max {
+            let index = self.take_index();
+            self.error(
+                format!(
+                    "more than {max} documents in one input {}",
+                    limit("max-documents", max)
+                ),
+                offset,
+                Some(index),
+            );
+            return false;
+        }
+        true
+    }
+
     fn take_index(&mut self) -> usize {
         self.next_index += 1;
         self.next_index - 1
@@ -63,10 +85,19 @@ impl Sink<'_> {
 /// stream, where Kubernetes' decoder cannot resynchronize either).
 #[must_use]
 pub fn decode(input: &[u8]) -> Decoded {
+    decode_with(input, &DecodeLimits::default())
+}
+
+/// [`decode`] within `limits`: past one, the error names it, and decoding stops at the
+/// document that broke it (the documents before it are kept).
+#[must_use]
+pub fn decode_with(input: &[u8], limits: &DecodeLimits) -> Decoded {
     let mut sink = Sink {
         out: Decoded::default(),
         lines: LineIndex::new(input),
         next_index: 0,
+        limits,
+        seen: 0,
     };
     let mut pos = 0;
     if looks_like_json(input) {
@@ -96,9 +127,12 @@ fn decode_json(input: &[u8], sink: &mut Sink<'_>) -> Option<usize> {
     let mut count = 0;
     loop {
         let mut raw = Vec::new();
-        match json_in::next_value(input, pos, &sink.lines, &mut raw) {
+        match json_in::next_value(input, pos, &sink.lines, &mut raw, sink.limits) {
             Ok(None) => return None,
             Ok(Some((node, end))) => {
+                if !sink.admit(pos) {
+                    return None;
+                }
                 count += 1;
                 pos = end;
                 if !node.is_null() {
@@ -154,6 +188,13 @@ fn skip_blank_to_newline(input: &[u8], mut pos: usize) -> Option<usize> {
 
 fn decode_yaml(input: &[u8], from: usize, sink: &mut Sink<'_>) {
     for piece in split(input, from) {
+        let at = match &piece {
+            Piece::BadSeparator { offset, .. } => *offset,
+            Piece::Chunk(chunk) => chunk.start,
+        };
+        if !sink.admit(at) {
+            return;
+        }
         match piece {
             Piece::BadSeparator { offset, rest } => {
                 let index = sink.take_index();
@@ -178,7 +219,7 @@ fn decode_yaml(input: &[u8], from: usize, sink: &mut Sink<'_>) {
                     chunk: &chunk,
                     lines: &sink.lines,
                 };
-                match compose(&chunk.text, &locator) {
+                match compose(&chunk.text, &locator, sink.limits) {
                     Ok(composed) => {
                         if let Some(root) = composed.root {
                             let index = sink.take_index();
@@ -210,6 +251,18 @@ fn decode_yaml(input: &[u8], from: usize, sink: &mut Sink<'_>) {
 ///
 /// The first document is not valid YAML, or Kubernetes' decoder rejects it.
 pub fn decode_document(input: &[u8]) -> Result<Option<Node>, DecodeError> {
+    decode_document_with(input, &DecodeLimits::default())
+}
+
+/// [`decode_document`] within `limits`.
+///
+/// # Errors
+///
+/// As [`decode_document`], or a limit is exceeded.
+pub fn decode_document_with(
+    input: &[u8],
+    limits: &DecodeLimits,
+) -> Result<Option<Node>, DecodeError> {
     struct Whole<'a>(LineIndex<'a>);
     impl Locate for Whole<'_> {
         fn pos(&self, offset: usize) -> Pos {
@@ -222,9 +275,9 @@ pub fn decode_document(input: &[u8]) -> Result<Option<Node>, DecodeError> {
     let composed = if input.last().is_some_and(|&b| b != b'\n') {
         let mut owned = input.to_vec();
         owned.push(b'\n');
-        compose_appended(&owned, &whole, input.len())
+        compose_appended(&owned, &whole, input.len(), limits)
     } else {
-        compose(input, &whole)
+        compose(input, &whole, limits)
     };
     match composed {
         Ok(composed) => Ok(composed.root),

@@ -4,7 +4,7 @@
 use kubeward_helm::chart::{self, Chart, ChartError, RenderOptions};
 
 use crate::inputs;
-use crate::{ErrorEntry, SourceFile, TemplateMap, TemplateRef, ValuesRef};
+use crate::{ErrorEntry, Limits, SourceFile, TemplateMap, TemplateRef, ValuesRef};
 use kubeward_helm::chart::Rendered;
 use kubeward_helm::value::Origin;
 
@@ -41,26 +41,90 @@ pub fn render_chart(name: &str, chart: &Chart, opts: &RenderOptions) -> Result<S
         .map_err(|e| chart_error(name, &e))
 }
 
+/// [`render_chart`] within `limits` (they replace `opts.limits`).
+///
+/// # Errors
+///
+/// As [`render_chart`], or a template limit is exceeded.
+pub fn render_chart_with(
+    name: &str,
+    chart: &Chart,
+    opts: &RenderOptions,
+    limits: &Limits,
+) -> Result<String, ErrorEntry> {
+    let opts = with_limits(opts, limits);
+    chart::render(chart, &opts)
+        .map(|r| r.text)
+        .map_err(|e| limit_error(name, &e, limits))
+}
+
 /// Renders `chart` and decodes its output (what `helm template` prints) as the source file
 /// `name` with file index `index`. A chart that cannot be rendered gives a source file
 /// holding the error.
 #[must_use]
 pub fn chart_file(name: &str, chart: &Chart, opts: &RenderOptions, index: usize) -> SourceFile {
+    render_file(name, chart, opts, index, &Limits::default())
+}
+
+/// [`chart_file`] within `limits` (they replace `opts.limits`; the decoding limits apply
+/// to the output).
+#[must_use]
+pub fn chart_file_with(
+    name: &str,
+    chart: &Chart,
+    opts: &RenderOptions,
+    index: usize,
+    limits: &Limits,
+) -> SourceFile {
+    render_file(name, chart, &with_limits(opts, limits), index, limits)
+}
+
+/// `opts` with the template limits of `limits`.
+fn with_limits(opts: &RenderOptions, limits: &Limits) -> RenderOptions {
+    let mut opts = opts.clone();
+    opts.limits = limits.template();
+    opts
+}
+
+fn render_file(
+    name: &str,
+    chart: &Chart,
+    opts: &RenderOptions,
+    index: usize,
+    limits: &Limits,
+) -> SourceFile {
     match chart::render(chart, opts) {
         Ok(rendered) => {
-            let mut file = crate::load(name, rendered.text.as_bytes(), index);
+            let mut file =
+                crate::model::load_decoded(name, rendered.text.as_bytes(), index, &limits.decode());
             file.template_map = Some(template_map(chart, opts, &rendered));
             file
         }
-        Err(e) => failed(name, &e),
+        Err(e) => {
+            let mut file = inputs::unreadable(name, String::new());
+            file.errors = vec![limit_error(name, &e, limits)];
+            file
+        }
     }
 }
 
-/// A source file holding a chart's error.
-fn failed(name: &str, err: &ChartError) -> SourceFile {
-    let mut file = inputs::unreadable(name, String::new());
-    file.errors = vec![chart_error(name, err)];
-    file
+/// [`chart_error`], naming the limit when Helm's include recursion limit was hit (the
+/// message itself stays Helm's).
+fn limit_error(name: &str, err: &ChartError, limits: &Limits) -> ErrorEntry {
+    let mut entry = chart_error(name, err);
+    if entry.message.ends_with("unable to execute template")
+        && entry
+            .message
+            .contains("rendering template has a nested reference name")
+    {
+        let max = limits.max_include_depth();
+        entry.message = format!(
+            "{} {}",
+            entry.message,
+            crate::limits::suffix("max-include-depth", max)
+        );
+    }
+    entry
 }
 
 /// Loads the chart at `path` (a folder with `Chart.yaml`, or a `.tgz`), renders it and
@@ -72,20 +136,61 @@ pub fn load_chart_path(
     opts: &RenderOptions,
     index: usize,
 ) -> SourceFile {
-    let loaded = if path.is_dir() {
-        chart::load_dir(path)
-    } else {
-        match std::fs::read(path) {
-            Ok(bytes) => chart::load_archive(&bytes),
-            Err(e) => {
-                return inputs::unreadable(name, inputs::io_message(&format!("`{name}`"), &e))
-            }
+    load_chart_path_with(path, name, opts, index, &Limits::default())
+}
+
+/// [`load_chart_path`] within `limits`.
+#[must_use]
+pub fn load_chart_path_with(
+    path: &std::path::Path,
+    name: &str,
+    opts: &RenderOptions,
+    index: usize,
+    limits: &Limits,
+) -> SourceFile {
+    match load_chart(path, name, limits) {
+        Ok(chart) => chart_file_with(name, &chart, opts, index, limits),
+        Err(entry) => {
+            let mut file = inputs::unreadable(name, String::new());
+            file.errors = vec![entry];
+            file
         }
-    };
-    match loaded {
-        Ok(chart) => chart_file(name, &chart, opts, index),
-        Err(e) => failed(name, &e),
     }
+}
+
+/// Loads the chart at `path` (a folder with `Chart.yaml`, or a `.tgz`, shown as `name`)
+/// within the chart limits of `limits`.
+///
+/// # Errors
+///
+/// The chart cannot be read or is invalid, or breaks a limit.
+pub fn load_chart(
+    path: &std::path::Path,
+    name: &str,
+    limits: &Limits,
+) -> Result<Chart, ErrorEntry> {
+    let load_limits = limits.chart_load();
+    let loaded = if path.is_dir() {
+        chart::load_dir_with(path, &load_limits)
+    } else {
+        let bytes = read_bounded(path, name, load_limits.max_total_bytes)
+            .map_err(|message| inputs::file_error(name, message))?;
+        chart::load_archive_with(&bytes, &load_limits)
+    };
+    loaded.map_err(|e| chart_error(name, &e))
+}
+
+/// Reads a chart archive, refusing one larger than `max` bytes before reading it.
+fn read_bounded(path: &std::path::Path, name: &str, max: u64) -> Result<Vec<u8>, String> {
+    let io = |e: std::io::Error| inputs::io_message(&format!("`{name}`"), &e);
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    if len > max {
+        return Err(format!(
+            "chart archive of {len} bytes is larger than {max} bytes {}",
+            crate::limits::suffix("max-chart-bytes", max)
+        ));
+    }
+    std::fs::read(path).map_err(io)
 }
 
 /// Maps each line of a rendered chart to the template line that wrote it.

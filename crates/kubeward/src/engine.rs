@@ -62,6 +62,10 @@ pub struct EngineOptions {
     /// one policy.
     #[serde(default)]
     pub parameters: BTreeMap<String, Json>,
+    /// Bounds on policy regexes (`max-regex-bytes`, `max-regex-size`) and relations
+    /// (`max-relation-checks`).
+    #[serde(skip)]
+    pub limits: crate::Limits,
 }
 
 /// A loaded policy: its definition (to recompile examples with other parameters) and its
@@ -79,6 +83,7 @@ struct Loaded {
 #[derive(Debug, Clone)]
 pub struct Engine {
     policies: Vec<Loaded>,
+    limits: crate::Limits,
 }
 
 /// What an example was expected to do.
@@ -138,6 +143,19 @@ impl Engine {
     /// Policy files that do not parse or compile, unknown packs, unknown parameters or
     /// parameters of the wrong type, an invalid PSS version, duplicate policy ids.
     pub fn new(opts: EngineOptions) -> Result<Engine, Vec<ErrorEntry>> {
+        let (engine, errors) = Engine::new_partial(opts);
+        if errors.is_empty() {
+            Ok(engine)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// [`Engine::new`] that keeps going: the policies that load are compiled, and the
+    /// errors (a broken policy file, an unknown pack or parameter) are returned beside the
+    /// engine, so that a scan still evaluates everything else and reports them.
+    #[must_use]
+    pub fn new_partial(opts: EngineOptions) -> (Engine, Vec<ErrorEntry>) {
         let mut errors = Vec::new();
         let mut defs: Vec<(String, PolicyDef)> = Vec::new();
 
@@ -239,7 +257,7 @@ impl Engine {
                 overrides.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
             let compiled = compile::parameters(&file, &def, &overrides)
-                .and_then(|params| compile::compile(&file, &def, &params));
+                .and_then(|params| compile::compile(&file, &def, &params, &opts.limits));
             match compiled {
                 Ok(policy) => policies.push(Loaded {
                     def,
@@ -250,11 +268,8 @@ impl Engine {
                 Err(e) => errors.extend(e),
             }
         }
-        if !errors.is_empty() {
-            errors.sort();
-            errors.dedup();
-            return Err(errors);
-        }
+        errors.sort();
+        errors.dedup();
         policies.sort_by(|a, b| a.policy.id.cmp(&b.policy.id));
         // A policy replaced by another loaded one (as a Pod Security restricted check
         // replaces a baseline check from some version on) is not evaluated.
@@ -267,7 +282,11 @@ impl Engine {
         for loaded in &mut policies {
             loaded.active = !replaced.contains(&loaded.policy.id);
         }
-        Ok(Engine { policies })
+        let engine = Engine {
+            policies,
+            limits: opts.limits,
+        };
+        (engine, errors)
     }
 
     /// Ids of the loaded policies that another loaded policy replaces (`overrides`), so
@@ -291,13 +310,21 @@ impl Engine {
     /// scan. Findings are sorted by file, line, column and policy id.
     #[must_use]
     pub fn evaluate(&self, scan: &Scan) -> Vec<Finding> {
+        self.evaluate_checked(scan).0
+    }
+
+    /// [`Engine::evaluate`], with the errors of the evaluation: a relation that examined
+    /// more candidates than `max-relation-checks` allows (its policies may then miss
+    /// findings, so the scan must fail).
+    #[must_use]
+    pub fn evaluate_checked(&self, scan: &Scan) -> (Vec<Finding>, Vec<ErrorEntry>) {
         let policies: Vec<&Policy> = self
             .policies
             .iter()
             .filter(|l| l.active)
             .map(|l| &l.policy)
             .collect();
-        evaluate(&policies, scan)
+        evaluate(&policies, scan, self.limits.max_relation_checks())
     }
 
     /// Runs every loaded policy's examples: a failing example must produce at least one
@@ -377,9 +404,9 @@ fn run_example(loaded: &Loaded, ex: &compile::Example) -> ExampleResult {
     } else {
         let mut overrides = loaded.overrides.clone();
         overrides.extend(ex.params.iter().map(|(k, v)| (k.clone(), v.clone())));
-        match compile::parameters(&p.file, &loaded.def, &overrides)
-            .and_then(|params| compile::compile(&p.file, &loaded.def, &params))
-        {
+        match compile::parameters(&p.file, &loaded.def, &overrides).and_then(|params| {
+            compile::compile(&p.file, &loaded.def, &params, &crate::Limits::default())
+        }) {
             Ok(c) => {
                 recompiled = c;
                 &recompiled
@@ -406,7 +433,7 @@ fn run_example(loaded: &Loaded, ex: &compile::Example) -> ExampleResult {
     let scan = Scan {
         files: vec![source],
     };
-    result.findings = evaluate(&[policy], &scan);
+    result.findings = evaluate(&[policy], &scan, u64::MAX).0;
     let n = result.findings.len();
     result.ok = match (ex.expect_fail, ex.count) {
         (false, _) => n == 0,
@@ -440,14 +467,19 @@ fn kind_matches(policy: &Policy, kind: &str) -> bool {
 }
 
 /// Evaluates `policies` on `scan`.
-fn evaluate(policies: &[&Policy], scan: &Scan) -> Vec<Finding> {
+fn evaluate(
+    policies: &[&Policy],
+    scan: &Scan,
+    max_relation_checks: u64,
+) -> (Vec<Finding>, Vec<ErrorEntry>) {
     let world = World::new(
         scan.files
             .iter()
             .enumerate()
             .flat_map(|(i, f)| f.resources.iter().map(move |r| (i, r, r.pod_spec())))
             .collect(),
-    );
+    )
+    .with_max_relation_checks(max_relation_checks);
     let mut findings = Vec::new();
     for (file_index, resource, pod) in &world.entries {
         let Some(file) = scan.files.get(*file_index) else {
@@ -561,7 +593,24 @@ fn evaluate(policies: &[&Policy], scan: &Scan) -> Vec<Finding> {
                 &b.container,
             ))
     });
-    findings
+    let errors = world
+        .relation_limit_hit()
+        .and_then(|(file, line, column)| {
+            let name = &scan.files.get(file)?.name;
+            Some(ErrorEntry {
+                file: name.clone(),
+                line,
+                column,
+                message: format!(
+                    "relations examined more than {max_relation_checks} candidate resources; \
+                     policies relating resources were not fully evaluated {}",
+                    crate::limits::suffix("max-relation-checks", max_relation_checks)
+                ),
+            })
+        })
+        .into_iter()
+        .collect();
+    (findings, errors)
 }
 
 fn document_pointer(resource: &Resource, relative: &str) -> String {

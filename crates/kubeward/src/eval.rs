@@ -1,7 +1,7 @@
 //! Evaluating compiled conditions on one target: a truth value and its witnesses (the
 //! nodes that make it so, which become the findings' regions).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -23,6 +23,11 @@ pub(crate) struct World<'a> {
     /// For a path evaluated on every candidate (`$podMeta.labels`), the entries whose value
     /// there holds each `(key, string value)` pair; built on first use.
     pair_index: RefCell<HashMap<String, Rc<PairIndex>>>,
+    /// Candidates examined by relations so far, and the bound.
+    relation_checks: Cell<u64>,
+    max_relation_checks: u64,
+    /// Where the bound was reached: (file index, line, column) of the resource.
+    relation_limit_hit: Cell<Option<(usize, u32, u32)>>,
 }
 
 /// Entries by the `(key, value)` pairs of the map found at one path.
@@ -43,7 +48,36 @@ impl<'a> World<'a> {
             entries,
             by_kind,
             pair_index: RefCell::new(HashMap::new()),
+            relation_checks: Cell::new(0),
+            max_relation_checks: u64::MAX,
+            relation_limit_hit: Cell::new(None),
         }
+    }
+
+    /// Bounds the candidates relations may examine over the whole scan.
+    pub(crate) fn with_max_relation_checks(mut self, max: u64) -> Self {
+        self.max_relation_checks = max;
+        self
+    }
+
+    /// Where relations ran out of candidate checks, if they did.
+    pub(crate) fn relation_limit_hit(&self) -> Option<(usize, u32, u32)> {
+        self.relation_limit_hit.get()
+    }
+
+    /// Counts one candidate examined for `resource`; false once the bound is reached.
+    fn relation_check(&self, resource: &Resource) -> bool {
+        let n = self.relation_checks.get().saturating_add(1);
+        self.relation_checks.set(n);
+        if n <= self.max_relation_checks {
+            return true;
+        }
+        if self.relation_limit_hit.get().is_none() {
+            let start = resource.root.span.start;
+            self.relation_limit_hit
+                .set(Some((resource.file, start.line, start.column)));
+        }
+        false
     }
 
     /// Keeps the entries of `indexes` that [`World::candidates`] would give.
@@ -925,6 +959,9 @@ pub(crate) fn eval<'a, 'p>(ctx: &Ctx<'_, 'a>, cond: &'p Cond) -> Outcome<'a, 'p>
                 };
                 if std::ptr::eq(*res, ctx.resource) {
                     continue;
+                }
+                if !ctx.world.relation_check(ctx.resource) {
+                    break;
                 }
                 let candidate = Ctx::at_resource(res, pod.as_ref(), Some(ctx), ctx.world);
                 if eval(&candidate, cond).holds {

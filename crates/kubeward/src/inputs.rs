@@ -71,6 +71,40 @@ pub fn io_message(what: &str, err: &std::io::Error) -> String {
     format!("cannot read {what}: {err}{hint}")
 }
 
+/// Reads the file at `path` (`what` names it in messages: ``"`a.yaml`"``), refusing more than `max-input-bytes`
+/// without reading past the limit (so `/dev/zero` or a huge file costs nothing).
+///
+/// # Errors
+///
+/// The file cannot be read, or is larger than the limit.
+pub fn read_file(path: &Path, what: &str, limits: &crate::Limits) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| io_message(what, &e))?;
+    read_bounded(file, what, limits)
+}
+
+/// Reads `reader` to its end, refusing more than `max-input-bytes` (standard input).
+///
+/// # Errors
+///
+/// The reader fails, or gives more than the limit.
+pub fn read_bounded(
+    reader: impl std::io::Read,
+    what: &str,
+    limits: &crate::Limits,
+) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let max = limits.max_input_bytes();
+    let mut bytes = Vec::new();
+    reader
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_message(what, &e))?;
+    match limits.check_input_len(bytes.len() as u64) {
+        Some(message) => Err(message.replace("input of ", "input of more than ")),
+        None => Ok(bytes),
+    }
+}
+
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
@@ -179,6 +213,15 @@ fn is_peer_list(name: &str, text: &str) -> bool {
 /// peer-check list `peers.yaml` that sits among the built-in policies is not a policy and
 /// is left out, so `--policy policies/` and `kubeward test policies/` both work.
 pub fn read_policy_files(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<ErrorEntry>) {
+    read_policy_files_with(paths, &crate::Limits::default())
+}
+
+/// [`read_policy_files`], refusing files larger than `max-input-bytes`.
+#[must_use]
+pub fn read_policy_files_with(
+    paths: &[PathBuf],
+    limits: &crate::Limits,
+) -> (Vec<(String, String)>, Vec<ErrorEntry>) {
     let as_strings: Vec<String> = paths
         .iter()
         .map(|p| p.to_string_lossy().into_owned())
@@ -187,20 +230,19 @@ pub fn read_policy_files(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<Error
     let mut errors = Vec::new();
     for input in collect(&as_strings, &["yaml", "yml"]) {
         match input {
-            Input::File(path, name) => match std::fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) if is_peer_list(&name, &text) => {}
-                    Ok(text) => files.push((name, text)),
-                    Err(_) => errors.push(file_error(
-                        &name,
-                        "policy file is not UTF-8 text".to_string(),
-                    )),
-                },
-                Err(e) => errors.push(file_error(
-                    &name,
-                    io_message(&format!("policy `{name}`"), &e),
-                )),
-            },
+            Input::File(path, name) => {
+                match read_file(&path, &format!("policy `{name}`"), limits) {
+                    Ok(bytes) => match String::from_utf8(bytes) {
+                        Ok(text) if is_peer_list(&name, &text) => {}
+                        Ok(text) => files.push((name, text)),
+                        Err(_) => errors.push(file_error(
+                            &name,
+                            "policy file is not UTF-8 text".to_string(),
+                        )),
+                    },
+                    Err(message) => errors.push(file_error(&name, message)),
+                }
+            }
             Input::Unreadable(name, message) => errors.push(file_error(&name, message)),
             Input::Chart(_, name) => errors.push(file_error(
                 &name,

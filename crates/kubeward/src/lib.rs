@@ -13,6 +13,7 @@ pub mod docs;
 mod engine;
 mod eval;
 pub mod inputs;
+mod limits;
 mod model;
 pub mod openshift;
 mod policy;
@@ -29,11 +30,12 @@ pub use engine::{
 };
 pub use kubeward_helm as helm;
 pub use kubeward_yaml as yaml;
+pub use limits::{LimitError, LimitInfo, Limits, LIMITS};
 pub use model::{
     effective_fields, pod_spec_kinds, ContainerKind, ContainerView, Effective, Located, Origin,
     PodSpecView,
 };
-pub use model::{load, Resource, Scan, SourceFile, TemplateMap};
+pub use model::{load, load_with, Resource, Scan, SourceFile, TemplateMap};
 pub use policy::{policy_schema, RuleInfo};
 pub use report::{
     ErrorEntry, Finding, Region, Report, ResourceRef, Severity, Summary, Suppressed, TemplateRef,

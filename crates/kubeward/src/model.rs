@@ -74,7 +74,28 @@ fn str_at<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
 /// caller gives this input in its [`Scan`]).
 #[must_use]
 pub fn load(name: &str, bytes: &[u8], file: usize) -> SourceFile {
-    let decoded = kubeward_yaml::decode(bytes);
+    load_with(name, bytes, file, &crate::Limits::default())
+}
+
+/// [`load`] within `limits`: an input larger than `max-input-bytes` is an error and is not
+/// decoded; the decoding limits (depth, documents, keys, scalars, aliases) apply.
+#[must_use]
+pub fn load_with(name: &str, bytes: &[u8], file: usize, limits: &crate::Limits) -> SourceFile {
+    if let Some(message) = limits.check_input_len(bytes.len() as u64) {
+        return crate::inputs::unreadable(name, message);
+    }
+    load_decoded(name, bytes, file, &limits.decode())
+}
+
+/// [`load`] of text that is not an input of its own (a chart's output): only the decoding
+/// limits apply.
+pub(crate) fn load_decoded(
+    name: &str,
+    bytes: &[u8],
+    file: usize,
+    limits: &kubeward_yaml::DecodeLimits,
+) -> SourceFile {
+    let decoded = kubeward_yaml::decode_with(bytes, limits);
     let mut errors: Vec<ErrorEntry> = decoded
         .errors
         .iter()

@@ -6,8 +6,8 @@ use kubeward_helm::chart::{Chart, RenderOptions as ChartOptions};
 
 use crate::inputs::{self, Input};
 use crate::{
-    load, Date, Engine, EngineOptions, ErrorEntry, Exemption, FailOn, Format, RenderOptions,
-    Report, RuleInfo, Scan, SourceFile, Suppressions,
+    load_with, Date, Engine, EngineOptions, ErrorEntry, Exemption, FailOn, Format, Limits,
+    RenderOptions, Report, RuleInfo, Scan, SourceFile, Suppressions,
 };
 
 /// How to build a [`Scanner`].
@@ -34,6 +34,9 @@ pub struct Source {
 #[derive(Debug, Clone)]
 pub struct Scanner {
     engine: Engine,
+    /// The options the engine was compiled with (to recompile with other limits).
+    engine_options: EngineOptions,
+    limits: Limits,
     rules: Vec<RuleInfo>,
     exemptions: Vec<Exemption>,
     fail_on: FailOn,
@@ -58,10 +61,13 @@ impl Scanner {
     ///
     /// Invalid policy files or options, each with its location.
     pub fn new(options: ScannerOptions) -> Result<Scanner, Vec<ErrorEntry>> {
-        let engine = Engine::new(options.engine)?;
+        let limits = options.engine.limits.clone();
+        let engine = Engine::new(options.engine.clone())?;
         let rules = engine.rules();
         Ok(Scanner {
             engine,
+            engine_options: options.engine,
+            limits,
             rules,
             exemptions: options.exemptions,
             fail_on: options.fail_on,
@@ -76,6 +82,30 @@ impl Scanner {
     pub fn with_today(mut self, today: Date) -> Scanner {
         self.today = Some(today);
         self
+    }
+
+    /// Applies `limits` to everything this scanner does: reading and decoding inputs,
+    /// loading and rendering charts, compiling policy regexes, evaluating relations.
+    ///
+    /// # Errors
+    ///
+    /// A policy regex breaks the new regex limits.
+    pub fn with_limits(mut self, limits: Limits) -> Result<Scanner, Vec<ErrorEntry>> {
+        if limits.max_regex_bytes() != self.limits.max_regex_bytes()
+            || limits.max_regex_size() != self.limits.max_regex_size()
+            || limits.max_relation_checks() != self.limits.max_relation_checks()
+        {
+            self.engine_options.limits = limits.clone();
+            self.engine = Engine::new(self.engine_options.clone())?;
+        }
+        self.limits = limits;
+        Ok(self)
+    }
+
+    /// The limits this scanner applies.
+    #[must_use]
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The date exemptions expire against.
@@ -98,7 +128,7 @@ impl Scanner {
     /// Scans one text.
     #[must_use]
     pub fn scan_text(&self, name: &str, text: &str) -> Scanned {
-        self.scan_files(vec![load(name, text.as_bytes(), 0)])
+        self.scan_files(vec![load_with(name, text.as_bytes(), 0, &self.limits)])
     }
 
     /// Scans inputs given as bytes, in order.
@@ -107,7 +137,7 @@ impl Scanner {
         let files = sources
             .iter()
             .enumerate()
-            .map(|(index, s)| load(&s.name, &s.bytes, index))
+            .map(|(index, s)| load_with(&s.name, &s.bytes, index, &self.limits))
             .collect();
         self.scan_files(files)
     }
@@ -118,25 +148,34 @@ impl Scanner {
     #[must_use]
     pub fn scan_paths(&self, paths: &[String], charts: &ChartOptions) -> Scanned {
         let found = inputs::collect(paths, &["yaml", "yml", "json"]);
-        self.scan_files(read_all(&found, charts))
+        self.scan_files(read_all(&found, charts, &self.limits))
     }
 
     /// Renders a chart and scans its output.
     #[must_use]
     pub fn scan_chart(&self, name: &str, chart: &Chart, options: &ChartOptions) -> Scanned {
-        self.scan_files(vec![crate::charts::chart_file(name, chart, options, 0)])
+        self.scan_files(vec![crate::charts::chart_file_with(
+            name,
+            chart,
+            options,
+            0,
+            &self.limits,
+        )])
     }
 
     /// Evaluates decoded files and builds the report.
     #[must_use]
     pub fn scan_files(&self, files: Vec<SourceFile>) -> Scanned {
         let scan = Scan { files };
-        let findings = self.engine.evaluate(&scan);
-        let report = Report::build(
+        let (findings, errors) = self.engine.evaluate_checked(&scan);
+        let mut report = Report::build(
             &scan,
             findings,
             &Suppressions::new(self.exemptions.clone(), self.today()),
         );
+        if !errors.is_empty() {
+            report.add_errors(errors);
+        }
         Scanned {
             report,
             scan,
@@ -171,7 +210,7 @@ impl Scanned {
 /// Reads and decodes `found` in order, on as many threads as the machine has (as the CLI
 /// does), so that scanning folders from the Python module is as fast as from the CLI.
 /// Where threads cannot be started (WebAssembly), reads on the calling thread.
-fn read_all(found: &[Input], charts: &ChartOptions) -> Vec<SourceFile> {
+fn read_all(found: &[Input], charts: &ChartOptions, limits: &Limits) -> Vec<SourceFile> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(found.len());
@@ -179,7 +218,7 @@ fn read_all(found: &[Input], charts: &ChartOptions) -> Vec<SourceFile> {
         found
             .iter()
             .enumerate()
-            .map(|(index, input)| read_input(input, index, charts))
+            .map(|(index, input)| read_input(input, index, charts, limits))
             .collect()
     };
     if threads <= 1 {
@@ -193,7 +232,7 @@ fn read_all(found: &[Input], charts: &ChartOptions) -> Vec<SourceFile> {
             let Some(input) = found.get(index) else {
                 return done;
             };
-            done.push((index, read_input(input, index, charts)));
+            done.push((index, read_input(input, index, charts, limits)));
         }
     };
     let mut slots: Vec<Option<SourceFile>> = vec![None; found.len()];
@@ -246,18 +285,20 @@ fn clock_today() -> Date {
 }
 
 /// Reads and decodes one input found by [`inputs::collect`].
-fn read_input(input: &Input, index: usize, charts: &ChartOptions) -> SourceFile {
+fn read_input(input: &Input, index: usize, charts: &ChartOptions, limits: &Limits) -> SourceFile {
     let name = input.name();
     match input {
-        Input::File(path, _) => match std::fs::read(path) {
-            Ok(bytes) => load(name, &bytes, index),
-            Err(e) => inputs::unreadable(name, inputs::io_message(&format!("`{name}`"), &e)),
+        Input::File(path, _) => match inputs::read_file(path, &format!("`{name}`"), limits) {
+            Ok(bytes) => load_with(name, &bytes, index, limits),
+            Err(message) => inputs::unreadable(name, message),
         },
         Input::Stdin => inputs::unreadable(
             name,
             "standard input cannot be scanned from here: read it and scan the text".to_string(),
         ),
-        Input::Chart(path, _) => crate::charts::load_chart_path(path, name, charts, index),
+        Input::Chart(path, _) => {
+            crate::charts::load_chart_path_with(path, name, charts, index, limits)
+        }
         Input::Unreadable(_, message) => inputs::unreadable(name, message.clone()),
     }
 }

@@ -23,7 +23,7 @@ and every finding names its file, line and column::
 
 import json as _json
 import threading as _threading
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _native
 from ._errors import ChartError, InputError, KubewardError, PolicyError
@@ -82,16 +82,20 @@ def _scanner(
     policies: Any,
     pss_version: Optional[str],
     fail_on: Optional[str],
+    limits: Optional[Mapping[str, int]] = None,
 ) -> Scanner:
     """A scanner for these options; compiled once per process unless custom policies are given
     (their files may change between calls)."""
     if policies is not None:
-        return Scanner(packs=packs, policies=policies, pss_version=pss_version, fail_on=fail_on)
-    key = (tuple(packs) if packs is not None else None, pss_version, fail_on)
+        return Scanner(
+            packs=packs, policies=policies, pss_version=pss_version, fail_on=fail_on, limits=limits
+        )
+    frozen = tuple(sorted(limits.items())) if limits is not None else None
+    key = (tuple(packs) if packs is not None else None, pss_version, fail_on, frozen)
     with _cache_lock:
         found = _cache.get(key)
         if found is None:
-            found = Scanner(packs=packs, pss_version=pss_version, fail_on=fail_on)
+            found = Scanner(packs=packs, pss_version=pss_version, fail_on=fail_on, limits=limits)
             _cache[key] = found
         return found
 
@@ -104,14 +108,16 @@ def scan_text(
     policies: Any = None,
     pss_version: Optional[str] = None,
     fail_on: Optional[str] = None,
+    limits: Optional[Mapping[str, int]] = None,
 ) -> Report:
     """Scans one manifest text (YAML or JSON, any number of documents).
 
     ``filename`` is the name findings and errors carry. ``packs``, ``policies``,
-    ``pss_version`` and ``fail_on`` are as for ``Scanner``. Raises ``PolicyError`` for invalid
+    ``pss_version``, ``fail_on`` and ``limits`` (``{"max-input-bytes": 8 << 20}``, see
+    docs/limits.md) are as for ``Scanner``. Raises ``PolicyError`` for invalid
     policies or options; a document that cannot be decoded is an entry of ``report.errors``.
     """
-    return _scanner(packs, policies, pss_version, fail_on).scan_text(text, filename)
+    return _scanner(packs, policies, pss_version, fail_on, limits).scan_text(text, filename)
 
 
 def scan_paths(
@@ -121,6 +127,7 @@ def scan_paths(
     policies: Any = None,
     pss_version: Optional[str] = None,
     fail_on: Optional[str] = None,
+    limits: Optional[Mapping[str, int]] = None,
     **chart_options: Any,
 ) -> Report:
     """Scans files, folders (recursively), chart folders and ``.tgz`` charts, as
@@ -132,7 +139,9 @@ def scan_paths(
     ``ChartOptions``). Raises ``InputError`` when a path does not exist or a values file
     cannot be read, ``PolicyError`` for invalid policies or options.
     """
-    return _scanner(packs, policies, pss_version, fail_on).scan_paths(paths, **chart_options)
+    return _scanner(packs, policies, pss_version, fail_on, limits).scan_paths(
+        paths, **chart_options
+    )
 
 
 def decode(text: Union[str, bytes], filename: str = "<text>") -> List[Any]:

@@ -257,6 +257,7 @@ class Scanner:
         fail_on: Optional[str] = None,
         parameters: Optional[Mapping[str, Any]] = None,
         config: Optional[_Path] = None,
+        limits: Optional[Mapping[str, int]] = None,
     ) -> "Scanner": ...
     def scan_text(self, text: str, filename: str = "<text>") -> Report: ...
     def scan_sources(
@@ -279,6 +280,7 @@ def scan_text(
     policies: Optional[_Policies] = None,
     pss_version: Optional[str] = None,
     fail_on: Optional[str] = None,
+    limits: Optional[Mapping[str, int]] = None,
 ) -> Report: ...
 def scan_paths(
     paths: Union[_Path, Sequence[_Path]],
@@ -287,6 +289,7 @@ def scan_paths(
     policies: Optional[_Policies] = None,
     pss_version: Optional[str] = None,
     fail_on: Optional[str] = None,
+    limits: Optional[Mapping[str, int]] = None,
     values: Optional[Sequence[Union[_Path, Mapping[str, Any]]]] = None,
     set: Optional[_Assignments] = None,
     set_string: Optional[_Assignments] = None,

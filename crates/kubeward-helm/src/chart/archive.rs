@@ -66,13 +66,13 @@ pub(crate) fn read_archive(
         }
         if size > limits.max_file_bytes {
             return Err(ChartError::msg(format!(
-                "decompressed chart file {raw_name:?} is larger than the maximum file size {}",
+                "decompressed chart file {raw_name:?} is larger than the maximum file size {0} (limit max-chart-file-bytes={0})",
                 limits.max_file_bytes
             )));
         }
         if files.len() >= limits.max_files {
             return Err(ChartError::msg(format!(
-                "chart archive has more than {} files (max-files)",
+                "chart archive has more than {} files (limit max-chart-files={0})",
                 limits.max_files
             )));
         }
@@ -99,7 +99,7 @@ pub(crate) fn read_archive(
 
 fn too_large(limits: &LoadLimits) -> ChartError {
     ChartError::msg(format!(
-        "decompressed chart is larger than the maximum file size {}",
+        "decompressed chart is larger than the maximum file size {0} (limit max-chart-bytes={0})",
         limits.max_total_bytes
     ))
 }

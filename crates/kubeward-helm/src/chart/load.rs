@@ -155,7 +155,7 @@ pub(crate) fn from_folder(
     let files = rules.filter(files);
     if files.len() > limits.max_files {
         return Err(ChartError::msg(format!(
-            "chart has more than {} files (max-files)",
+            "chart has more than {} files (limit max-chart-files={0})",
             limits.max_files
         )));
     }
@@ -165,14 +165,14 @@ pub(crate) fn from_folder(
         if data.len() as u64 > limits.max_file_bytes {
             let base = name.rsplit('/').next().unwrap_or(&name);
             return Err(ChartError::msg(format!(
-                "chart file {base:?} is larger than the maximum file size {}",
+                "chart file {base:?} is larger than the maximum file size {0} (limit max-chart-file-bytes={0})",
                 limits.max_file_bytes
             )));
         }
         total = total.saturating_add(data.len() as u64);
         if total > limits.max_total_bytes {
             return Err(ChartError::msg(format!(
-                "chart is larger than the maximum size {}",
+                "chart is larger than the maximum size {0} (limit max-chart-bytes={0})",
                 limits.max_total_bytes
             )));
         }
@@ -239,13 +239,13 @@ pub(crate) fn read_dir(
             }
             if meta.len() > limits.max_file_bytes {
                 return Err(ChartError::msg(format!(
-                    "chart file {name:?} is larger than the maximum file size {}",
+                    "chart file {name:?} is larger than the maximum file size {0} (limit max-chart-file-bytes={0})",
                     limits.max_file_bytes
                 )));
             }
             if out.len() >= limits.max_files {
                 return Err(ChartError::msg(format!(
-                    "chart has more than {} files (max-files)",
+                    "chart has more than {} files (limit max-chart-files={0})",
                     limits.max_files
                 )));
             }

@@ -250,11 +250,28 @@ pub fn load_archive_with(bytes: &[u8], limits: &LoadLimits) -> Result<Chart, Cha
 ///
 /// The path cannot be read, or the chart is invalid.
 pub fn load_dir(path: &std::path::Path) -> Result<Chart, ChartError> {
-    let limits = LoadLimits::default();
+    load_dir_with(path, &LoadLimits::default())
+}
+
+/// [`load_dir`] with explicit limits.
+///
+/// # Errors
+///
+/// As [`load_dir`], or a limit is exceeded.
+pub fn load_dir_with(path: &std::path::Path, limits: &LoadLimits) -> Result<Chart, ChartError> {
+    let limits = limits.clone();
     let meta = std::fs::metadata(path).map_err(|e| ChartError::msg(e.to_string()))?;
     if meta.is_dir() {
         let files = load::read_dir(path, &limits)?;
         return Chart::checked(files, &limits);
+    }
+    if meta.len() > limits.max_total_bytes {
+        return Err(ChartError::msg(format!(
+            "chart archive '{}' is larger than {} bytes (limit max-chart-bytes={})",
+            path.display(),
+            limits.max_total_bytes,
+            limits.max_total_bytes
+        )));
     }
     let data = std::fs::read(path).map_err(|e| ChartError::msg(e.to_string()))?;
     if !data.starts_with(&[0x1f, 0x8b, 0x08]) {
@@ -269,7 +286,7 @@ pub fn load_dir(path: &std::path::Path) -> Result<Chart, ChartError> {
             "file '{n}' does not appear to be a gzipped archive"
         )));
     }
-    load_archive(&data)
+    load_archive_with(&data, &limits)
 }
 
 /// What `helm template` is told: values, release, capabilities, output filters.

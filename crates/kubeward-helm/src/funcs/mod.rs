@@ -120,7 +120,7 @@ impl Default for FuncCtx {
         FuncCtx {
             rng: 0x6b75_6265_7761_7264,
             now_unix: 0,
-            max_string_bytes: 64 << 20,
+            max_string_bytes: 16 << 20,
             max_list_len: 1 << 20,
         }
     }
@@ -144,8 +144,8 @@ impl FuncCtx {
     pub fn check_string_len(&self, len: usize) -> Result<(), String> {
         if len > self.max_string_bytes {
             return Err(format!(
-                "string of {len} bytes exceeds the limit of {} bytes (max-string-bytes)",
-                self.max_string_bytes
+                "string of {len} bytes exceeds the limit of {} bytes (limit max-string-bytes={})",
+                self.max_string_bytes, self.max_string_bytes
             ));
         }
         Ok(())
@@ -159,8 +159,8 @@ impl FuncCtx {
     pub fn check_list_len(&self, len: usize) -> Result<(), String> {
         if len > self.max_list_len {
             return Err(format!(
-                "list of {len} items exceeds the limit of {} items (max-list-len)",
-                self.max_list_len
+                "list of {len} items exceeds the limit of {} items (limit max-list-len={})",
+                self.max_list_len, self.max_list_len
             ));
         }
         Ok(())

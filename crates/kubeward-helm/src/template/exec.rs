@@ -251,8 +251,8 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
     fn value_nodes_exceeded(&self) -> String {
         format!(
             "exceeded the limit of {} value nodes printed, serialised, copied or compared \
-             (max-value-nodes)",
-            self.sh.opts.limits.max_value_nodes
+             (limit max-template-values={})",
+            self.sh.opts.limits.max_value_nodes, self.sh.opts.limits.max_value_nodes
         )
     }
 
@@ -261,7 +261,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
         if self.sh.steps > self.sh.opts.limits.max_steps {
             let max = self.sh.opts.limits.max_steps;
             return Err(self.errorf(format!(
-                "execution exceeded the limit of {max} steps (max-steps)"
+                "execution exceeded the limit of {max} steps (limit max-template-steps={max})"
             )));
         }
         Ok(())
@@ -272,7 +272,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
         if self.sh.out_total > self.sh.opts.limits.max_output_bytes {
             let max = self.sh.opts.limits.max_output_bytes;
             return Err(self.errorf(format!(
-                "output exceeds the limit of {max} bytes (max-output-bytes)"
+                "output exceeds the limit of {max} bytes (limit max-render-bytes={max})"
             )));
         }
         Ok(())
@@ -556,7 +556,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
         if self.sh.depth >= self.sh.opts.limits.max_exec_depth {
             let max = self.sh.opts.limits.max_exec_depth;
             return Err(self.errorf(format!(
-                "exceeded the limit of {max} nested template calls and control structures (max-exec-depth)"
+                "exceeded the limit of {max} nested template calls and control structures (limit max-template-depth={max})"
             )));
         }
         self.sh.depth += 1;
@@ -987,7 +987,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
         if self.sh.depth >= self.sh.opts.limits.max_exec_depth {
             let max = self.sh.opts.limits.max_exec_depth;
             return Err(format!(
-                "exceeded the limit of {max} nested template calls and control structures (max-exec-depth)"
+                "exceeded the limit of {max} nested template calls and control structures (limit max-template-depth={max})"
             ));
         }
         self.sh.depth += 1;
@@ -1028,7 +1028,7 @@ impl<'s, 't, 'o> St<'s, 't, 'o> {
         if self.sh.depth >= self.sh.opts.limits.max_exec_depth {
             let max = self.sh.opts.limits.max_exec_depth;
             return Err(format!(
-                "exceeded the limit of {max} nested template calls and control structures (max-exec-depth)"
+                "exceeded the limit of {max} nested template calls and control structures (limit max-template-depth={max})"
             ));
         }
         self.sh.overlays.push(overlay);

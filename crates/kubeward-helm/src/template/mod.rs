@@ -36,6 +36,11 @@ pub struct Limits {
     /// Value nodes visited by printing, serialising, copying and comparing values, per
     /// execution (shared structure makes these exponential otherwise).
     pub max_value_nodes: u64,
+    /// The longest string a function may build, in bytes (copied to
+    /// [`FuncCtx::max_string_bytes`] when the execution starts).
+    pub max_string_bytes: usize,
+    /// The longest list a function may build (copied to [`FuncCtx::max_list_len`]).
+    pub max_list_len: usize,
 }
 
 impl Default for Limits {
@@ -44,13 +49,16 @@ impl Default for Limits {
             max_include_depth: 1000,
             max_exec_depth: if cfg!(debug_assertions) { 600 } else { 1100 },
             max_steps: 10_000_000,
-            max_output_bytes: 64 << 20,
+            max_output_bytes: 16 << 20,
             max_value_nodes: 2_000_000,
+            max_string_bytes: 16 << 20,
+            max_list_len: 1 << 20,
         }
     }
 }
 
-/// Options of one execution.
+/// Options of executions. The step and output limits apply to all the executions that
+/// share one `ExecOptions` (a chart's templates together).
 #[derive(Debug, Clone, Default)]
 pub struct ExecOptions {
     /// `missingkey=error` (Helm's `--strict`); Helm's default is `missingkey=zero`.
@@ -59,6 +67,10 @@ pub struct ExecOptions {
     pub limits: Limits,
     /// State handed to functions.
     pub funcs: FuncCtx,
+    /// Steps taken by the executions so far.
+    pub steps_used: u64,
+    /// Bytes written by the executions so far.
+    pub output_used: usize,
 }
 
 /// Which phase produced a [`TemplateError`].
@@ -217,14 +229,17 @@ impl Templates {
             });
         };
         crate::value::budget::reset(opts.limits.max_value_nodes);
+        opts.funcs.max_string_bytes = opts.limits.max_string_bytes;
+        opts.funcs.max_list_len = opts.limits.max_list_len;
+        let (steps, out_total) = (opts.steps_used, opts.output_used);
         let mut sh = exec::Shared {
             set: self,
             overlays: Vec::new(),
             opts,
             include_counts: HashMap::new(),
-            steps: 0,
+            steps,
             depth: 0,
-            out_total: 0,
+            out_total,
             err_loc: None,
         };
         let mut out = exec::Out::new();
@@ -232,10 +247,15 @@ impl Templates {
             Value::Nil => Value::Invalid,
             other => other,
         };
-        match exec::run(&mut sh, &tree, dot, &mut out) {
+        let result = exec::run(&mut sh, &tree, dot, &mut out);
+        let (steps, out_total) = (sh.steps, sh.out_total);
+        let err_loc = sh.err_loc.take();
+        opts.steps_used = steps;
+        opts.output_used = out_total;
+        match result {
             Ok(()) => Ok(out.into_str()),
             Err(message) => {
-                let (template, line, column) = match sh.err_loc.take() {
+                let (template, line, column) = match err_loc {
                     Some((t, l, c)) => (t.to_string(), l, c + 1),
                     None => (name.to_string(), 1, 1),
                 };

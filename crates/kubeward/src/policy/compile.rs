@@ -222,6 +222,7 @@ struct Cx<'a> {
     file: &'a str,
     params: &'a BTreeMap<String, Json>,
     errors: Vec<ErrorEntry>,
+    limits: &'a crate::Limits,
 }
 
 impl Cx<'_> {
@@ -318,11 +319,13 @@ pub(crate) fn compile(
     file: &str,
     def: &PolicyDef,
     params: &BTreeMap<String, Json>,
+    limits: &crate::Limits,
 ) -> Result<Policy, Vec<ErrorEntry>> {
     let mut cx = Cx {
         file,
         params,
         errors: Vec::new(),
+        limits,
     };
     let id_loc = def.id.referenced;
     if !valid_id(&def.id.value) {
@@ -1089,7 +1092,35 @@ fn regex_operand(cx: &mut Cx<'_>, v: &Spanned<Json>) -> Option<Regex> {
         );
         return None;
     };
-    match Regex::new(text) {
+    let max_len = cx.limits.max_regex_bytes();
+    if text.len() as u64 > max_len {
+        cx.err(
+            v.referenced,
+            format!(
+                "regular expression of {} bytes is longer than {max_len} bytes {}",
+                text.len(),
+                crate::limits::suffix("max-regex-bytes", max_len)
+            ),
+        );
+        return None;
+    }
+    let size = usize::try_from(cx.limits.max_regex_size()).unwrap_or(usize::MAX);
+    let built = regex::RegexBuilder::new(text)
+        .size_limit(size)
+        .dfa_size_limit(size)
+        .build();
+    match built {
+        Err(regex::Error::CompiledTooBig(_)) => {
+            let max = cx.limits.max_regex_size();
+            cx.err(
+                v.referenced,
+                format!(
+                    "regular expression {text:?} compiles to more than {max} bytes {}",
+                    crate::limits::suffix("max-regex-size", max)
+                ),
+            );
+            None
+        }
         Ok(re) => Some(re),
         Err(e) => {
             let text_e = e.to_string();

@@ -501,6 +501,7 @@ pub(crate) fn error_at(
 
 /// Parses one policy file strictly (duplicate keys and unknown fields are errors).
 pub(crate) fn parse(file: &str, text: &str) -> Result<PolicyDef, ErrorEntry> {
+    check_depth(file, text)?;
     serde_saphyr::from_str::<PolicyDef>(text).map_err(|err| {
         let plain = err.without_snippet();
         let loc = plain.location();
@@ -511,6 +512,34 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<PolicyDef, ErrorEntry> {
             message: clean_message(&plain.to_string()),
         }
     })
+}
+
+/// The deepest nesting a policy file may have (serde-saphyr's own default budget).
+const POLICY_DEPTH: usize = 64;
+
+/// Refuses a policy file nested deeper than [`POLICY_DEPTH`] before the recursive
+/// deserializer sees it (deep input would overflow its stack, in debug builds first). The
+/// iterative decoder measures the depth; its other verdicts are left to serde-saphyr.
+fn check_depth(file: &str, text: &str) -> Result<(), ErrorEntry> {
+    let limits = kubeward_yaml::DecodeLimits {
+        max_depth: POLICY_DEPTH,
+        max_flow_depth: POLICY_DEPTH,
+        ..kubeward_yaml::DecodeLimits::default()
+    };
+    let decoded = kubeward_yaml::decode_with(text.as_bytes(), &limits);
+    match decoded.errors.iter().find(|e| {
+        e.message.contains("(limit max-depth=") || e.message.contains("(limit max-flow-depth=")
+    }) {
+        Some(e) => Err(ErrorEntry {
+            file: file.to_string(),
+            line: e.pos.line,
+            column: e.pos.column,
+            message: format!(
+                "a policy file nests mappings and sequences at most {POLICY_DEPTH} levels deep"
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Drops the `at line X, column Y` decoration serde-saphyr puts in messages (the entry has

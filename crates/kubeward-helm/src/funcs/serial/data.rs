@@ -36,7 +36,7 @@ impl Data {
 
 fn convert(value: &Value, depth: usize, path: &mut Vec<usize>) -> Result<Data, String> {
     if !crate::value::budget::spend() {
-        return Err("value too large to serialise (max-value-nodes)".into());
+        return Err("value too large to serialise (limit max-template-values)".into());
     }
     if depth > MAX_DEPTH {
         return Err(format!(

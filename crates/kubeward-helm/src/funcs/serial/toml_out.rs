@@ -160,7 +160,7 @@ impl Encoder {
             .saturating_add(1);
         if !crate::value::budget::spend_n(work) {
             return Err(TomlError::Panic(
-                "value too large to serialise (max-value-nodes)".into(),
+                "value too large to serialise (limit max-template-values)".into(),
             ));
         }
         if depth > MAX_DEPTH {
