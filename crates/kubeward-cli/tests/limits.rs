@@ -269,12 +269,12 @@ fn yaml_limits() {
         &[],
         "(limit max-documents=10000)",
     );
-    let big = fill("# padding\n", THREE_MIB + 4096);
+    let big = fill("# padding\n", 64 * MIB + 4096);
     rejects(
-        "input over 3 MiB",
+        "input over 64 MiB",
         &write(&dir, "big.yaml", big.as_bytes()),
         &[],
-        "(limit max-input-bytes=3145728)",
+        "(limit max-input-bytes=67108864)",
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -589,7 +589,7 @@ fn limits_are_listed_and_checked() {
         .lines()
         .find(|l| l.starts_with("max-input-bytes "))
         .unwrap();
-    assert!(line.ends_with(" 3145728 bytes"), "{line}");
+    assert!(line.ends_with(" 67108864 bytes"), "{line}");
     let r = run(&["scan", "--limit", "max-kees=1", "x.yaml"]);
     assert_eq!(r.code, 2);
     assert!(

@@ -81,9 +81,9 @@ macro_rules! limits {
 
 limits! {
     /// `max-input-bytes`: bytes of one input (file, standard input, text, policy file).
-    INPUT max_input_bytes = ("max-input-bytes", 3 * MIB, 1 << 40, "bytes",
+    INPUT max_input_bytes = ("max-input-bytes", 64 * MIB, 1 << 40, "bytes",
         "bytes of one input: manifest file, standard input, text given to the library, policy file, values file",
-        "3 MiB: the API server's request body limit (apiserver `MaxRequestBodyBytes`); tighter than kubectl, which sends a multi-document file object by object");
+        "kubectl reads a file of any size and sends it object by object, each under the API server's 3 MiB request limit (apiserver `MaxRequestBodyBytes`); real bundles exceed 3 MiB (prometheus-operator's CRDs render to 4.5 MB), so a file may hold 64 MiB");
     /// `max-documents`: YAML or JSON documents in one input.
     DOCUMENTS max_documents = ("max-documents", 10_000, 1 << 32, "documents",
         "documents (`---`-separated YAML or concatenated JSON) in one input, chart output included",
@@ -366,8 +366,8 @@ mod tests {
     #[test]
     fn kubernetes_values() {
         let l = Limits::default();
-        // apiserver MaxRequestBodyBytes = 3 * 1024 * 1024.
-        assert_eq!(l.max_input_bytes(), 3_145_728);
+        // apiserver MaxRequestBodyBytes = 3 * 1024 * 1024 bounds what an alias expands to.
+        assert_eq!(l.max_alias_bytes(), 3_145_728);
         // go-yaml v2 and encoding/json: 10000.
         assert_eq!(l.max_depth(), 10_000);
         // Helm's include recursion limit: 1000.
