@@ -3,13 +3,13 @@
 //! `.helmignore`) and `LoadArchive`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::archive::read_archive;
 use super::ignore::Rules;
 use super::metadata::Metadata;
-use super::values::read_values;
-use super::{ChartError, LoadLimits, Tree as Chart, MAX_CHART_DEPTH};
-use crate::value::Value;
+use super::values::decode_values;
+use super::{ChartError, LoadLimits, Loaded, MAX_CHART_DEPTH};
 
 /// What one load may still decompress, shared by nested archives.
 pub(crate) struct Budget {
@@ -18,43 +18,53 @@ pub(crate) struct Budget {
 
 /// Helm's `LoadFiles`: builds a chart (and its subcharts) from its files in load order.
 pub(crate) fn load_buffered(
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<(String, Arc<[u8]>)>,
     limits: &LoadLimits,
     budget: &mut Budget,
     depth: usize,
-) -> Result<Chart, ChartError> {
+) -> Result<Loaded, ChartError> {
     if depth > MAX_CHART_DEPTH {
         return Err(ChartError::msg(format!(
             "subcharts are nested more than {MAX_CHART_DEPTH} levels deep"
         )));
     }
-    let mut c = Chart::default();
+    let mut c = Loaded::default();
     let mut metadata: Option<Metadata> = None;
-    let mut subcharts: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
-    for (name, data) in &files {
-        c.files.insert(name.clone(), data.clone());
-        if name == "Chart.yaml" {
-            let m = metadata.get_or_insert_with(Metadata::default);
-            m.apply_yaml(data)
+    let mut subcharts: BTreeMap<String, Vec<(String, Arc<[u8]>)>> = BTreeMap::new();
+    for (_, data) in files.iter().filter(|(name, _)| name == "Chart.yaml") {
+        let m = metadata.get_or_insert_with(Metadata::default);
+        let node = Metadata::decode(data)
+            .map_err(|e| ChartError::msg(format!("cannot load Chart.yaml: {e}")))?;
+        if let Some(node) = node {
+            m.apply_node(&node)
                 .map_err(|e| ChartError::msg(format!("cannot load Chart.yaml: {e}")))?;
-            if m.api_version.is_empty() {
-                "v1".clone_into(&mut m.api_version);
-            }
+            c.chart_yaml.push(node);
+        }
+        if m.api_version.is_empty() {
+            "v1".clone_into(&mut m.api_version);
         }
     }
     for (name, data) in files {
         match name.as_str() {
             "Chart.yaml" | "Chart.lock" => {}
             "values.yaml" => {
-                let m = read_values(&data)
-                    .map_err(|e| ChartError::msg(format!("cannot load values.yaml: {e}")))?;
-                c.values = Value::Map(m);
+                c.values = Some(
+                    decode_values(&data)
+                        .map_err(|e| ChartError::msg(format!("cannot load values.yaml: {e}")))?,
+                );
             }
             "values.schema.json" => c.schema = Some(data),
             "requirements.yaml" => {
                 let m = metadata.get_or_insert_with(Metadata::default);
-                m.apply_yaml(&data)
-                    .map_err(|e| ChartError::msg(format!("cannot load requirements.yaml: {e}")))?;
+                let node = Metadata::decode(&data).map_err(|e| {
+                    ChartError::msg(format!("cannot load requirements.yaml: {e}"))
+                })?;
+                if let Some(node) = node {
+                    m.apply_node(&node).map_err(|e| {
+                        ChartError::msg(format!("cannot load requirements.yaml: {e}"))
+                    })?;
+                    c.requirements_yaml.push(node);
+                }
                 if m.api_version == "v1" {
                     c.other_files.push((name, data));
                 }
@@ -85,7 +95,8 @@ pub(crate) fn load_buffered(
         return Err(ChartError::msg("Chart.yaml file is missing"));
     };
     metadata.validate().map_err(ChartError::msg)?;
-    c.metadata = metadata;
+    c.name.clone_from(&metadata.name);
+    c.version.clone_from(&metadata.version);
     for (n, files) in subcharts {
         if n.starts_with('_') || n.starts_with('.') {
             continue;
@@ -97,11 +108,11 @@ pub(crate) fn load_buffered(
             if fname != n {
                 return Err(ChartError::msg(format!(
                     "error unpacking subchart tar in {}: expected {n}, got {fname}",
-                    c.name()
+                    c.name
                 )));
             }
             read_archive_budgeted(&data, limits, budget)
-                .and_then(|files| load_buffered(files, limits, budget, depth + 1))
+                .and_then(|files| load_buffered(shared(files), limits, budget, depth + 1))
         } else {
             let inner = files
                 .into_iter()
@@ -117,13 +128,20 @@ pub(crate) fn load_buffered(
             Err(e) => {
                 return Err(ChartError::msg(format!(
                     "error unpacking subchart {n} in {}: {}",
-                    c.name(),
-                    e.message
+                    c.name, e.message
                 )))
             }
         }
     }
     Ok(c)
+}
+
+/// Files with their bytes shared.
+pub(crate) fn shared(files: Vec<(String, Vec<u8>)>) -> Vec<(String, Arc<[u8]>)> {
+    files
+        .into_iter()
+        .map(|(name, data)| (name, Arc::from(data)))
+        .collect()
 }
 
 /// Reads an archive against the budget shared by the whole load.
