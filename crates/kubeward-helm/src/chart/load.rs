@@ -56,9 +56,8 @@ pub(crate) fn load_buffered(
             "values.schema.json" => c.schema = Some(data),
             "requirements.yaml" => {
                 let m = metadata.get_or_insert_with(Metadata::default);
-                let node = Metadata::decode(&data).map_err(|e| {
-                    ChartError::msg(format!("cannot load requirements.yaml: {e}"))
-                })?;
+                let node = Metadata::decode(&data)
+                    .map_err(|e| ChartError::msg(format!("cannot load requirements.yaml: {e}")))?;
                 if let Some(node) = node {
                     m.apply_node(&node).map_err(|e| {
                         ChartError::msg(format!("cannot load requirements.yaml: {e}"))

@@ -516,10 +516,7 @@ fn collect_templates(
                 is_root,
             })),
         ),
-        (
-            "Files",
-            Value::Object(Rc::new(objects::Files::new(files))),
-        ),
+        ("Files", Value::Object(Rc::new(objects::Files::new(files)))),
         (
             "Release",
             values::get(parent, "Release").unwrap_or(Value::Nil),
