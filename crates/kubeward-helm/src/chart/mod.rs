@@ -477,7 +477,7 @@ fn prepare(
 
 /// A template to run, with the context of its chart.
 struct Renderable {
-    text: String,
+    text: Arc<[u8]>,
     context: Map,
     base_path: String,
 }
@@ -565,7 +565,7 @@ fn collect_templates(
         out.insert(
             join_path(full_path, name),
             Renderable {
-                text: String::from_utf8_lossy(data).into_owned(),
+                text: data.clone(),
                 context: next.clone(),
                 base_path: format!("{full_path}/templates"),
             },
@@ -732,7 +732,7 @@ fn render_files(
     let mut set = Templates::new();
     for name in &names {
         if let Some(r) = tpls.get(name) {
-            set.parse(name, &r.text)
+            set.parse(name, &String::from_utf8_lossy(&r.text))
                 .map_err(|e| parse_error(name, &e))?;
         }
     }
