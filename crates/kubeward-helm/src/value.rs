@@ -255,6 +255,11 @@ pub trait Object {
     /// What `fmt.Sprint` prints (`{…}`, `&{…}`, `map[…]`).
     fn format(&self) -> String;
 
+    /// Appends [`Object::format`] to `out`.
+    fn write_format(&self, out: &mut String) {
+        out.push_str(&self.format());
+    }
+
     /// The value `encoding/json` marshals (for `toYaml`, `toJson`), as maps and lists.
     fn to_data(&self) -> Value;
 
@@ -434,19 +439,7 @@ impl Value {
             }
             Value::Float(f) => out.push_str(&format_float(*f)),
             Value::String(s) => out.push_str(s.as_str()),
-            Value::Bytes(b) => {
-                // Byte slices print as decimal lists; charts print whole files this way
-                // (a `.Files` map as a `dict` key), so this avoids the formatter.
-                out.reserve(b.len() * 4 + 2);
-                out.push('[');
-                for (i, byte) in b.iter().enumerate() {
-                    if i > 0 {
-                        out.push(' ');
-                    }
-                    push_decimal_u8(out, *byte);
-                }
-                out.push(']');
-            }
+            Value::Bytes(b) => write_go_bytes(out, b),
             Value::List(l) => {
                 out.push('[');
                 for (i, item) in l.items.borrow().iter().enumerate() {
@@ -469,7 +462,7 @@ impl Value {
                 }
                 out.push(']');
             }
-            Value::Object(o) => out.push_str(&o.format()),
+            Value::Object(o) => o.write_format(out),
         }
     }
 
@@ -589,15 +582,27 @@ impl std::fmt::Debug for Value {
     }
 }
 
-/// Appends a byte in decimal.
-fn push_decimal_u8(out: &mut String, byte: u8) {
-    if byte >= 100 {
-        out.push(char::from(b'0' + byte / 100));
+/// Appends Go's `%v` of a byte slice, a list of decimal numbers (`[104 105]`). Charts
+/// print whole files this way (a `.Files` map as a `dict` key), so this avoids the
+/// formatter and writes the digits in blocks.
+pub(crate) fn write_go_bytes(out: &mut String, bytes: &[u8]) {
+    let mut buf: Vec<u8> = Vec::with_capacity(bytes.len() * 4 + 2);
+    buf.push(b'[');
+    for (i, &byte) in bytes.iter().enumerate() {
+        if i > 0 {
+            buf.push(b' ');
+        }
+        if byte >= 100 {
+            buf.extend_from_slice(&[b'0' + byte / 100, b'0' + (byte / 10) % 10, b'0' + byte % 10]);
+        } else if byte >= 10 {
+            buf.extend_from_slice(&[b'0' + byte / 10, b'0' + byte % 10]);
+        } else {
+            buf.push(b'0' + byte);
+        }
     }
-    if byte >= 10 {
-        out.push(char::from(b'0' + (byte / 10) % 10));
-    }
-    out.push(char::from(b'0' + byte % 10));
+    buf.push(b']');
+    // Only ASCII digits, spaces and brackets were written.
+    out.push_str(&String::from_utf8_lossy(&buf));
 }
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 64)`, which is what `%v` prints for a `float64`:

@@ -4,8 +4,8 @@
 /// One rule of a `.helmignore` file.
 #[derive(Debug, Clone)]
 struct Pattern {
-    /// The glob, without `!`, trailing `/` or leading `/`.
-    rule: String,
+    /// The glob, without `!`, trailing `/` or leading `/`, as characters.
+    rule: Vec<char>,
     negate: bool,
     must_dir: bool,
     /// How the rule is matched: against the whole path or the base name only.
@@ -62,7 +62,7 @@ impl Rules {
             (rule, rule.contains('/'))
         };
         self.patterns.push(Pattern {
-            rule: rule.to_string(),
+            rule: rule.chars().collect(),
             negate,
             must_dir,
             whole_path,
@@ -76,17 +76,16 @@ impl Rules {
         if path.is_empty() || path == "." || path == "./" {
             return false;
         }
+        let whole: Vec<char> = path.chars().collect();
+        let base_start = whole.iter().rposition(|&c| c == '/').map_or(0, |i| i + 1);
+        let base = whole.get(base_start..).unwrap_or(&[]);
         for p in &self.patterns {
-            let name = if p.whole_path {
-                path
-            } else {
-                path.rsplit('/').next().unwrap_or(path)
-            };
+            let name = if p.whole_path { &whole[..] } else { base };
             if p.negate {
                 if p.must_dir && !is_dir {
                     return true;
                 }
-                if !go_match(&p.rule, name).unwrap_or(false) {
+                if !match_from(&p.rule, name).unwrap_or(false) {
                     return true;
                 }
                 continue;
@@ -94,7 +93,7 @@ impl Rules {
             if p.must_dir && !is_dir {
                 continue;
             }
-            if go_match(&p.rule, name).unwrap_or(false) {
+            if match_from(&p.rule, name).unwrap_or(false) {
                 return true;
             }
         }

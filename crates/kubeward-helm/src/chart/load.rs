@@ -3,13 +3,16 @@
 //! `.helmignore`) and `LoadArchive`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::archive::read_archive;
 use super::ignore::Rules;
 use super::metadata::Metadata;
-use super::values::read_values;
-use super::{ChartError, LoadLimits, Tree as Chart, MAX_CHART_DEPTH};
-use crate::value::Value;
+use super::values::decode_values;
+use super::{ChartError, LoadLimits, Loaded, MAX_CHART_DEPTH};
+
+/// Files by path, with their bytes shared.
+type SharedFiles = Vec<(String, Arc<[u8]>)>;
 
 /// What one load may still decompress, shared by nested archives.
 pub(crate) struct Budget {
@@ -18,43 +21,52 @@ pub(crate) struct Budget {
 
 /// Helm's `LoadFiles`: builds a chart (and its subcharts) from its files in load order.
 pub(crate) fn load_buffered(
-    files: Vec<(String, Vec<u8>)>,
+    files: SharedFiles,
     limits: &LoadLimits,
     budget: &mut Budget,
     depth: usize,
-) -> Result<Chart, ChartError> {
+) -> Result<Loaded, ChartError> {
     if depth > MAX_CHART_DEPTH {
         return Err(ChartError::msg(format!(
             "subcharts are nested more than {MAX_CHART_DEPTH} levels deep"
         )));
     }
-    let mut c = Chart::default();
+    let mut c = Loaded::default();
     let mut metadata: Option<Metadata> = None;
-    let mut subcharts: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
-    for (name, data) in &files {
-        c.files.insert(name.clone(), data.clone());
-        if name == "Chart.yaml" {
-            let m = metadata.get_or_insert_with(Metadata::default);
-            m.apply_yaml(data)
+    let mut subcharts: BTreeMap<String, SharedFiles> = BTreeMap::new();
+    for (_, data) in files.iter().filter(|(name, _)| name == "Chart.yaml") {
+        let m = metadata.get_or_insert_with(Metadata::default);
+        let node = Metadata::decode(data)
+            .map_err(|e| ChartError::msg(format!("cannot load Chart.yaml: {e}")))?;
+        if let Some(node) = node {
+            m.apply_node(&node)
                 .map_err(|e| ChartError::msg(format!("cannot load Chart.yaml: {e}")))?;
-            if m.api_version.is_empty() {
-                "v1".clone_into(&mut m.api_version);
-            }
+            c.chart_yaml.push(node);
+        }
+        if m.api_version.is_empty() {
+            "v1".clone_into(&mut m.api_version);
         }
     }
     for (name, data) in files {
         match name.as_str() {
             "Chart.yaml" | "Chart.lock" => {}
             "values.yaml" => {
-                let m = read_values(&data)
-                    .map_err(|e| ChartError::msg(format!("cannot load values.yaml: {e}")))?;
-                c.values = Value::Map(m);
+                c.values = Some(
+                    decode_values(&data)
+                        .map_err(|e| ChartError::msg(format!("cannot load values.yaml: {e}")))?,
+                );
             }
             "values.schema.json" => c.schema = Some(data),
             "requirements.yaml" => {
                 let m = metadata.get_or_insert_with(Metadata::default);
-                m.apply_yaml(&data)
+                let node = Metadata::decode(&data)
                     .map_err(|e| ChartError::msg(format!("cannot load requirements.yaml: {e}")))?;
+                if let Some(node) = node {
+                    m.apply_node(&node).map_err(|e| {
+                        ChartError::msg(format!("cannot load requirements.yaml: {e}"))
+                    })?;
+                    c.requirements_yaml.push(node);
+                }
                 if m.api_version == "v1" {
                     c.other_files.push((name, data));
                 }
@@ -85,7 +97,8 @@ pub(crate) fn load_buffered(
         return Err(ChartError::msg("Chart.yaml file is missing"));
     };
     metadata.validate().map_err(ChartError::msg)?;
-    c.metadata = metadata;
+    c.name.clone_from(&metadata.name);
+    c.version.clone_from(&metadata.version);
     for (n, files) in subcharts {
         if n.starts_with('_') || n.starts_with('.') {
             continue;
@@ -97,11 +110,11 @@ pub(crate) fn load_buffered(
             if fname != n {
                 return Err(ChartError::msg(format!(
                     "error unpacking subchart tar in {}: expected {n}, got {fname}",
-                    c.name()
+                    c.name
                 )));
             }
             read_archive_budgeted(&data, limits, budget)
-                .and_then(|files| load_buffered(files, limits, budget, depth + 1))
+                .and_then(|files| load_buffered(shared(files), limits, budget, depth + 1))
         } else {
             let inner = files
                 .into_iter()
@@ -117,13 +130,20 @@ pub(crate) fn load_buffered(
             Err(e) => {
                 return Err(ChartError::msg(format!(
                     "error unpacking subchart {n} in {}: {}",
-                    c.name(),
-                    e.message
+                    c.name, e.message
                 )))
             }
         }
     }
     Ok(c)
+}
+
+/// Files with their bytes shared.
+pub(crate) fn shared(files: Vec<(String, Vec<u8>)>) -> SharedFiles {
+    files
+        .into_iter()
+        .map(|(name, data)| (name, Arc::from(data)))
+        .collect()
 }
 
 /// Reads an archive against the budget shared by the whole load.
@@ -207,22 +227,34 @@ pub(crate) fn read_dir(
                 dir.display()
             )));
         }
-        let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        let mut entries: Vec<(String, Option<std::fs::FileType>)> = std::fs::read_dir(&dir)
             .map_err(io)?
             .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.file_type().ok(),
+                )
+            })
             .collect();
-        entries.sort();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
         // Reverse so that popping visits folders in lexical order.
-        for name in entries.into_iter().rev() {
+        for (name, file_type) in entries.into_iter().rev() {
             let path = dir.join(&name);
             let n = if rel.is_empty() {
                 name.clone()
             } else {
                 format!("{rel}/{name}")
             };
-            let meta = std::fs::metadata(&path).map_err(io)?;
-            if meta.is_dir() {
+            // The entry's type comes with the listing; a symbolic link is followed.
+            let (is_dir, is_file) = match file_type {
+                Some(t) if !t.is_symlink() => (t.is_dir(), t.is_file()),
+                _ => {
+                    let meta = std::fs::metadata(&path).map_err(io)?;
+                    (meta.is_dir(), meta.is_file())
+                }
+            };
+            if is_dir {
                 if !rules.ignore(&n, true) {
                     stack.push((path, n, depth + 1));
                 }
@@ -231,13 +263,20 @@ pub(crate) fn read_dir(
             if rules.ignore(&n, false) {
                 continue;
             }
-            if !meta.is_file() {
+            if !is_file {
                 return Err(ChartError::msg(format!(
                     "cannot load irregular file {} as it has file mode type bits set",
                     path.display()
                 )));
             }
-            if meta.len() > limits.max_file_bytes {
+            let reading = |e: std::io::Error| ChartError::msg(format!("error reading {n}: {e}"));
+            // One `open` and `fstat`; the checks come in the order of a `stat` first.
+            let opened = std::fs::File::open(&path);
+            let len = match &opened {
+                Ok(file) => file.metadata().map_err(io)?.len(),
+                Err(_) => std::fs::metadata(&path).map_err(io)?.len(),
+            };
+            if len > limits.max_file_bytes {
                 return Err(ChartError::msg(format!(
                     "chart file {name:?} is larger than the maximum file size {0} (limit max-chart-file-bytes={0})",
                     limits.max_file_bytes
@@ -249,8 +288,9 @@ pub(crate) fn read_dir(
                     limits.max_files
                 )));
             }
-            let mut data = std::fs::read(&path)
-                .map_err(|e| ChartError::msg(format!("error reading {n}: {e}")))?;
+            let mut file = opened.map_err(reading)?;
+            let mut data = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+            std::io::Read::read_to_end(&mut file, &mut data).map_err(reading)?;
             if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
                 data.drain(..3);
             }

@@ -178,19 +178,29 @@ const METADATA_FIELDS: &[&str] = &[
 impl Metadata {
     /// Fills the metadata from a YAML document, as `yaml.Unmarshal(data, &metadata)` does
     /// (fields absent from the document keep their value).
+    #[cfg(test)]
     pub(crate) fn apply_yaml(&mut self, data: &[u8]) -> Result<(), String> {
-        let node = match kubeward_yaml::decode_document(data) {
-            Err(e) => return Err(format!("error converting YAML to JSON: {}", e.message)),
-            Ok(None) => return Ok(()),
-            Ok(Some(n)) => n,
-        };
+        match Self::decode(data)? {
+            None => Ok(()),
+            Some(node) => self.apply_node(&node),
+        }
+    }
+
+    /// The YAML document of a `Chart.yaml` (`None` when the file holds no document).
+    pub(crate) fn decode(data: &[u8]) -> Result<Option<Node>, String> {
+        kubeward_yaml::decode_document(data)
+            .map_err(|e| format!("error converting YAML to JSON: {}", e.message))
+    }
+
+    /// [`Metadata::apply_yaml`] on an already decoded document.
+    pub(crate) fn apply_node(&mut self, node: &Node) -> Result<(), String> {
         let map = match &node.value {
             Y::Map(m) => m,
             Y::Null => return Ok(()),
             _ => {
                 return Err(format!(
                     "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type chart.Metadata",
-                    kind(&node)
+                    kind(node)
                 ))
             }
         };

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::template::{ExecOptions, TemplateError, Templates};
 use crate::value::{Map, MapType, Origin, Value};
@@ -84,82 +85,132 @@ impl Default for LoadLimits {
 
 /// A loaded chart: its files, checked to form a valid chart (with its subcharts).
 ///
-/// It holds only bytes, so it can be shared between threads; [`render`] builds the chart
-/// tree (Helm's `chart.Chart`, whose values are shared, mutable Go maps) afresh each time.
+/// It holds only bytes and decoded YAML, shared, so it can be shared between threads and
+/// cloned cheaply; [`render`] builds the chart tree (Helm's `chart.Chart`, whose values are
+/// shared, mutable Go maps) afresh from it each time.
 #[derive(Debug, Clone)]
 pub struct Chart {
     /// The chart's files (after `.helmignore`), by path relative to the chart root, in
     /// load order.
-    files: Vec<(String, Vec<u8>)>,
-    limits: LoadLimits,
-    name: String,
-    version: String,
+    files: Arc<[(String, Arc<[u8]>)]>,
+    /// The chart tree the files make, as loading found it.
+    loaded: Arc<Loaded>,
 }
 
 impl Chart {
     /// Checks `files` (as [`load::load_buffered`] takes them) and keeps them.
     fn checked(files: Vec<(String, Vec<u8>)>, limits: &LoadLimits) -> Result<Chart, ChartError> {
-        let tree = Tree::build(files.clone(), limits)?;
+        let files = load::shared(files);
+        let mut budget = load::Budget {
+            remaining: limits.max_total_bytes,
+        };
+        let loaded = load::load_buffered(files.clone(), limits, &mut budget, 0)?;
         Ok(Chart {
-            files,
-            limits: limits.clone(),
-            name: tree.metadata.name.clone(),
-            version: tree.metadata.version.clone(),
+            files: files.into(),
+            loaded: Arc::new(loaded),
         })
     }
 
     /// The chart's name (`Chart.yaml` `name`).
     #[must_use]
     pub fn name(&self) -> &str {
-        &self.name
+        &self.loaded.name
     }
 
     /// The chart's version (`Chart.yaml` `version`).
     #[must_use]
     pub fn version(&self) -> &str {
-        &self.version
+        &self.loaded.version
     }
 
     /// The chart's files, by path relative to the chart root (subcharts in `charts/`
     /// included as loaded: folders file by file, archives as `.tgz` files).
     pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().map(|(n, d)| (n.as_str(), d.as_slice()))
+        self.files.iter().map(|(n, d)| (n.as_str(), &**d))
     }
 
     /// The chart tree, as Helm's loader builds it.
     fn tree(&self) -> Result<Tree, ChartError> {
-        Tree::build(self.files.clone(), &self.limits)
+        Tree::build(&self.loaded)
     }
+}
+
+/// A chart and its subcharts as loading checked them, in a form threads can share: the
+/// decoded `Chart.yaml` and `values.yaml` documents and the files' bytes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Loaded {
+    /// The metadata's name and version.
+    pub name: String,
+    pub version: String,
+    /// The `Chart.yaml` documents, in load order.
+    pub chart_yaml: Vec<kubeward_yaml::Node>,
+    /// The `requirements.yaml` documents, in load order.
+    pub requirements_yaml: Vec<kubeward_yaml::Node>,
+    /// `values.yaml`, when present: its document (a map or null; none when empty).
+    pub values: Option<Option<kubeward_yaml::Node>>,
+    /// `values.schema.json`, when present.
+    pub schema: Option<Arc<[u8]>>,
+    /// The files under `templates/`, in load order.
+    pub templates: Vec<(String, Arc<[u8]>)>,
+    /// The files `.Files` exposes, in load order.
+    pub other_files: Vec<(String, Arc<[u8]>)>,
+    /// The subcharts (from `charts/`).
+    pub dependencies: Vec<Loaded>,
 }
 
 /// A chart tree with its subcharts (Helm's `chart.Chart`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tree {
-    /// Every file loaded for this chart, by path relative to the chart root
-    /// (`Chart.yaml`, `templates/deploy.yaml`, `charts/sub-1.0.0.tgz`…): Helm's `Raw`.
-    pub files: BTreeMap<String, Vec<u8>>,
     /// `Chart.yaml`.
     pub metadata: Metadata,
     /// `values.yaml` (a map; empty when absent).
     pub values: Value,
     /// `values.schema.json`, when present.
-    pub schema: Option<Vec<u8>>,
+    pub schema: Option<Arc<[u8]>>,
     /// The files under `templates/`, in load order.
-    pub templates: Vec<(String, Vec<u8>)>,
+    pub templates: Vec<(String, Arc<[u8]>)>,
     /// The files `.Files` exposes (everything but `Chart.yaml`, values, schema, templates
     /// and subcharts), in load order.
-    pub other_files: Vec<(String, Vec<u8>)>,
+    pub other_files: Vec<(String, Arc<[u8]>)>,
     /// The subcharts (from `charts/`).
     pub dependencies: Vec<Tree>,
 }
 
 impl Tree {
-    /// Builds the tree from a chart's files.
-    fn build(files: Vec<(String, Vec<u8>)>, limits: &LoadLimits) -> Result<Tree, ChartError> {
-        let mut budget = load::Budget {
-            remaining: limits.max_total_bytes,
+    /// Builds the tree of a loaded chart: the metadata and values from their documents
+    /// (as loading read them), the files shared.
+    fn build(c: &Loaded) -> Result<Tree, ChartError> {
+        let mut metadata = Metadata::default();
+        for node in &c.chart_yaml {
+            metadata
+                .apply_node(node)
+                .map_err(|e| ChartError::msg(format!("cannot load Chart.yaml: {e}")))?;
+        }
+        if metadata.api_version.is_empty() {
+            "v1".clone_into(&mut metadata.api_version);
+        }
+        for node in &c.requirements_yaml {
+            metadata
+                .apply_node(node)
+                .map_err(|e| ChartError::msg(format!("cannot load requirements.yaml: {e}")))?;
+        }
+        metadata.validate().map_err(ChartError::msg)?;
+        let values = match &c.values {
+            Some(node) => Value::Map(values::values_from_node(node.as_ref())),
+            None => Value::Invalid,
         };
-        load::load_buffered(files, limits, &mut budget, 0)
+        Ok(Tree {
+            metadata,
+            values,
+            schema: c.schema.clone(),
+            templates: c.templates.clone(),
+            other_files: c.other_files.clone(),
+            dependencies: c
+                .dependencies
+                .iter()
+                .map(Tree::build)
+                .collect::<Result<_, _>>()?,
+        })
     }
 
     /// The chart's name (`Chart.yaml` `name`, or the alias once dependencies are processed).
@@ -361,14 +412,14 @@ pub struct Rendered {
 ///
 /// As [`render`], before templates run.
 pub fn computed_values(chart: &Chart, opts: &RenderOptions) -> Result<Value, ChartError> {
-    let (_, _, vals) = prepare(&chart.tree()?, opts)?;
+    let (_, _, vals) = prepare(chart.tree()?, opts)?;
     Ok(Value::Map(vals))
 }
 
 /// Everything before templates run: capabilities, user values, installability, dependency
 /// processing, coalescing, schema validation and the `kubeVersion` check.
 fn prepare(
-    chart: &Tree,
+    mut chart: Tree,
     opts: &RenderOptions,
 ) -> Result<(Tree, objects::Capabilities, Map), ChartError> {
     let mut kube = objects::KubeVersion {
@@ -421,7 +472,6 @@ fn prepare(
             missing.join(", ")
         )));
     }
-    let mut chart = chart.clone();
     let mut warnings = Vec::new();
     deps::process(&mut chart, &user, &mut warnings)?;
     let vals = values::coalesce_values(&chart, Some(&user), false, &mut warnings)?;
@@ -444,7 +494,7 @@ fn prepare(
 
 /// A template to run, with the context of its chart.
 struct Renderable {
-    text: String,
+    text: Arc<[u8]>,
     context: Map,
     base_path: String,
 }
@@ -470,10 +520,10 @@ fn collect_templates(
     out: &mut BTreeMap<String, Renderable>,
 ) -> Map {
     let sub_charts = values::new_map();
-    let files: BTreeMap<String, Rc<[u8]>> = c
+    let files: BTreeMap<String, Arc<[u8]>> = c
         .other_files
         .iter()
-        .map(|(k, v)| (k.clone(), Rc::from(v.as_slice())))
+        .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let next = values_map(vec![
         (
@@ -483,10 +533,7 @@ fn collect_templates(
                 is_root,
             })),
         ),
-        (
-            "Files",
-            Value::Object(Rc::new(objects::Files(Rc::new(files)))),
-        ),
+        ("Files", Value::Object(Rc::new(objects::Files::new(files)))),
         (
             "Release",
             values::get(parent, "Release").unwrap_or(Value::Nil),
@@ -535,7 +582,7 @@ fn collect_templates(
         out.insert(
             join_path(full_path, name),
             Renderable {
-                text: String::from_utf8_lossy(data).into_owned(),
+                text: data.clone(),
                 context: next.clone(),
                 base_path: format!("{full_path}/templates"),
             },
@@ -610,7 +657,10 @@ fn exec_error(filename: &str, e: &TemplateError) -> ChartError {
 pub fn render(chart: &Chart, opts: &RenderOptions) -> Result<Rendered, ChartError> {
     let (tree, files) = render_files(chart, opts)?;
     let mut crds = Vec::new();
-    tree.crd_objects(tree.name(), &mut crds);
+    // Only `--include-crds` prints them.
+    if opts.include_crds {
+        tree.crd_objects(tree.name(), &mut crds);
+    }
     output::assemble(files, crds, opts)
 }
 
@@ -629,12 +679,38 @@ pub fn render_templates(
     Ok(files.into_iter().map(|f| (f.path, f.text)).collect())
 }
 
+/// Helm's output assembly alone: what `helm template` prints for the template outputs
+/// [`render_templates`] returns (documents split, hooks separated, sorted by kind, `# Source:`
+/// headers), without CRDs (`--include-crds` adds none) and with no source map.
+///
+/// # Errors
+///
+/// As the assembly step of [`render`]: a document head that is not valid YAML, or a
+/// `--show-only` pattern that matches nothing.
+pub fn assemble(
+    templates: BTreeMap<String, String>,
+    opts: &RenderOptions,
+) -> Result<Rendered, ChartError> {
+    let files = templates
+        .into_iter()
+        .map(|(path, text)| {
+            let lines = text.split('\n').count();
+            output::RenderedFile {
+                path,
+                text,
+                origins: vec![None; lines],
+            }
+        })
+        .collect();
+    output::assemble(files, Vec::new(), opts)
+}
+
 /// Renders every template of the chart tree; returns the prepared tree and the outputs.
 fn render_files(
     chart: &Chart,
     opts: &RenderOptions,
 ) -> Result<(Tree, Vec<output::RenderedFile>), ChartError> {
-    let (chart, caps, vals) = prepare(&chart.tree()?, opts)?;
+    let (chart, caps, vals) = prepare(chart.tree()?, opts)?;
     let release = Value::map(
         [
             (
@@ -673,7 +749,7 @@ fn render_files(
     let mut set = Templates::new();
     for name in &names {
         if let Some(r) = tpls.get(name) {
-            set.parse(name, &r.text)
+            set.parse(name, &String::from_utf8_lossy(&r.text))
                 .map_err(|e| parse_error(name, &e))?;
         }
     }

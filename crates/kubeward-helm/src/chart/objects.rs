@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::glob;
 use super::metadata::{Dependency, Maintainer, Metadata};
@@ -241,7 +242,12 @@ impl Object for Capabilities {
 
 /// `engine.files` (`.Files`): the chart's non-template files, with Helm's methods.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Files(pub(crate) Rc<BTreeMap<String, Rc<[u8]>>>);
+pub(crate) struct Files {
+    files: Rc<BTreeMap<String, Arc<[u8]>>>,
+    /// What `fmt.Sprint` prints, once computed: charts print whole `.Files` maps (the
+    /// context `$` used as a `dict` key), often several times per render.
+    printed: std::cell::OnceCell<Rc<str>>,
+}
 
 /// Standard base64 with padding (Go's `base64.StdEncoding`).
 pub(crate) fn base64(data: &[u8]) -> String {
@@ -267,9 +273,17 @@ pub(crate) fn base64(data: &[u8]) -> String {
 }
 
 impl Files {
+    /// The files, by path relative to the chart root.
+    pub(crate) fn new(files: BTreeMap<String, Arc<[u8]>>) -> Files {
+        Files {
+            files: Rc::new(files),
+            printed: std::cell::OnceCell::new(),
+        }
+    }
+
     fn base_name_map(&self, f: impl Fn(&[u8]) -> String) -> Value {
         let mut m = BTreeMap::new();
-        for (k, v) in self.0.iter() {
+        for (k, v) in self.files.iter() {
             let base = k.rsplit('/').next().unwrap_or(k);
             m.insert(base.to_string(), Value::str(f(v)));
         }
@@ -295,7 +309,7 @@ impl Object for Files {
             "AsSecrets" => Some(Value::str(crate::funcs::serial::to_yaml(
                 &self.base_name_map(base64),
             ))),
-            _ => self.0.get(name).map(|v| Value::Bytes(v.clone())),
+            _ => self.files.get(name).map(|v| Value::Bytes(Rc::from(&**v))),
         }
     }
     fn method(&self, name: &str) -> Option<&'static Sig> {
@@ -305,29 +319,28 @@ impl Object for Files {
         let arg = args.first().and_then(Value::as_str).unwrap_or("");
         match name {
             "Get" => Ok(Value::str(
-                self.0
+                self.files
                     .get(arg)
                     .map(|v| String::from_utf8_lossy(v).into_owned())
                     .unwrap_or_default(),
             )),
             "GetBytes" => Ok(Value::Bytes(
-                self.0
+                self.files
                     .get(arg)
-                    .cloned()
-                    .unwrap_or_else(|| Rc::from(&[][..])),
+                    .map_or_else(|| Rc::from(&[][..]), |v| Rc::from(&**v)),
             )),
             "Glob" => {
                 let re = glob::compile(arg);
                 let m = self
-                    .0
+                    .files
                     .iter()
                     .filter(|(k, _)| re.as_ref().is_none_or(|r| r.is_match(k)))
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
-                Ok(Value::Object(Rc::new(Files(Rc::new(m)))))
+                Ok(Value::Object(Rc::new(Files::new(m))))
             }
             "Lines" => {
-                let Some(data) = self.0.get(arg) else {
+                let Some(data) = self.files.get(arg) else {
                     return Ok(Value::str_list(Vec::new()));
                 };
                 if data.is_empty() {
@@ -342,23 +355,46 @@ impl Object for Files {
         }
     }
     fn format(&self) -> String {
-        let mut out = String::from("map[");
-        for (i, (k, v)) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            out.push_str(k);
-            out.push(':');
-            out.push_str(&Value::Bytes(v.clone()).to_go_string());
-        }
-        out.push(']');
+        let mut out = String::new();
+        self.write_format(&mut out);
         out
+    }
+    fn write_format(&self, out: &mut String) {
+        if let Some(printed) = self.printed.get() {
+            // The traversal budget is spent as printing it again would spend it.
+            let _ = crate::value::budget::spend_n(self.files.len() as u64);
+            out.push_str(printed);
+            return;
+        }
+        let mut text = String::with_capacity(
+            5 + self
+                .files
+                .iter()
+                .map(|(k, v)| k.len() + 3 + v.len() * 4)
+                .sum::<usize>(),
+        );
+        text.push_str("map[");
+        for (i, (k, v)) in self.files.iter().enumerate() {
+            if i > 0 {
+                text.push(' ');
+            }
+            text.push_str(k);
+            text.push(':');
+            if crate::value::budget::spend() {
+                crate::value::write_go_bytes(&mut text, v);
+            }
+        }
+        text.push(']');
+        out.push_str(&text);
+        if !crate::value::budget::exhausted() {
+            let _ = self.printed.set(Rc::from(text));
+        }
     }
     fn to_data(&self) -> Value {
         Value::map(
-            self.0
+            self.files
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::Bytes(v.clone())))
+                .map(|(k, v)| (k.clone(), Value::Bytes(Rc::from(&**v))))
                 .collect(),
         )
     }
@@ -695,11 +731,11 @@ mod tests {
     use super::*;
 
     fn files(list: &[(&str, &str)]) -> Files {
-        Files(Rc::new(
+        Files::new(
             list.iter()
-                .map(|(k, v)| (k.to_string(), Rc::from(v.as_bytes())))
+                .map(|(k, v)| (k.to_string(), Arc::from(v.as_bytes())))
                 .collect(),
-        ))
+        )
     }
 
     #[test]

@@ -64,21 +64,35 @@ pub(crate) fn deep_copy_map(m: &Map) -> Map {
 /// Reads a YAML document into a `map[string]interface {}` as `sigs.k8s.io/yaml.Unmarshal`
 /// does; `null` or an empty document gives an empty map.
 pub(crate) fn read_values(data: &[u8]) -> Result<Map, String> {
+    decode_values(data).map(|node| values_from_node(node.as_ref()))
+}
+
+/// The checks of [`read_values`] without building the map: the decoded document, `None`
+/// for an empty document, or the error.
+pub(crate) fn decode_values(data: &[u8]) -> Result<Option<kubeward_yaml::Node>, String> {
+    use kubeward_yaml::Value as Y;
     let data = data.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(data);
     match kubeward_yaml::decode_document(data) {
         Err(e) => Err(format!(
             "error converting YAML to JSON: {}",
             crate::funcs::serial::go_yaml_message(&e.message, e.pos, data)
         )),
-        Ok(None) => Ok(new_map()),
-        Ok(Some(node)) => match Value::from_yaml(&node) {
-            Value::Map(m) => Ok(m),
-            Value::Nil => Ok(new_map()),
-            other => Err(format!(
+        Ok(None) => Ok(None),
+        Ok(Some(node)) => match &node.value {
+            Y::Map(_) | Y::Null => Ok(Some(node)),
+            _ => Err(format!(
                 "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                json_kind(&other)
+                json_kind(&Value::from_yaml(&node))
             )),
         },
+    }
+}
+
+/// The map of a document [`decode_values`] accepted.
+pub(crate) fn values_from_node(node: Option<&kubeward_yaml::Node>) -> Map {
+    match node.map(Value::from_yaml) {
+        Some(Value::Map(m)) => m,
+        _ => new_map(),
     }
 }
 

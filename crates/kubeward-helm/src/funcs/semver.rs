@@ -26,35 +26,130 @@ pub(crate) const FUNCS: &[FuncDef] = &[
     ),
 ];
 
+/// Masterminds' `versionRegex` (read by hand in [`split_version`]; the tests check both agree).
+#[cfg(test)]
 const SEMVER_RE: &str = r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
 const CV_RE: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
 const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
 /// Go's `\s` (ASCII whitespace; Rust's `\s` would also take Unicode spaces).
 const WS: &str = r"[\t\n\f\r ]";
 
+/// Masterminds' regular expressions, each compiled on first use (compiling them all costs
+/// more than a typical render spends on versions).
 struct Regexes {
-    version: Regex,
-    constraint: Regex,
-    range: Regex,
-    find: Regex,
-    valid: Regex,
+    constraint: OnceLock<Option<Regex>>,
+    range: OnceLock<Option<Regex>>,
+    find: OnceLock<Option<Regex>>,
+    valid: OnceLock<Option<Regex>>,
 }
 
-fn regexes() -> Option<&'static Regexes> {
-    static RE: OnceLock<Option<Regexes>> = OnceLock::new();
-    RE.get_or_init(|| {
-        Some(Regexes {
-            version: Regex::new(&format!("^{SEMVER_RE}$")).ok()?,
-            constraint: Regex::new(&format!("^{WS}*({OPS}){WS}*({CV_RE}){WS}*$")).ok()?,
-            range: Regex::new(&format!("{WS}*({CV_RE}){WS}+-{WS}+({CV_RE}){WS}*")).ok()?,
-            find: Regex::new(&format!("({OPS}){WS}*({CV_RE})")).ok()?,
-            valid: Regex::new(&format!(
-                "^({WS}*({OPS}){WS}*({CV_RE}){WS}*)((?:{WS}+|,{WS}*)({OPS}){WS}*({CV_RE}){WS}*)*$"
-            ))
-            .ok()?,
+static REGEXES: Regexes = Regexes {
+    constraint: OnceLock::new(),
+    range: OnceLock::new(),
+    find: OnceLock::new(),
+    valid: OnceLock::new(),
+};
+
+impl Regexes {
+    fn get(
+        cell: &'static OnceLock<Option<Regex>>,
+        pattern: impl FnOnce() -> String,
+    ) -> Option<&'static Regex> {
+        cell.get_or_init(|| Regex::new(&pattern()).ok()).as_ref()
+    }
+
+    fn constraint(&self) -> Option<&'static Regex> {
+        Self::get(&REGEXES.constraint, || {
+            format!("^{WS}*({OPS}){WS}*({CV_RE}){WS}*$")
         })
-    })
-    .as_ref()
+    }
+
+    fn range(&self) -> Option<&'static Regex> {
+        Self::get(&REGEXES.range, || {
+            format!("{WS}*({CV_RE}){WS}+-{WS}+({CV_RE}){WS}*")
+        })
+    }
+
+    fn find(&self) -> Option<&'static Regex> {
+        Self::get(&REGEXES.find, || format!("({OPS}){WS}*({CV_RE})"))
+    }
+
+    fn valid(&self) -> Option<&'static Regex> {
+        Self::get(&REGEXES.valid, || {
+            format!(
+                "^({WS}*({OPS}){WS}*({CV_RE}){WS}*)((?:{WS}+|,{WS}*)({OPS}){WS}*({CV_RE}){WS}*)*$"
+            )
+        })
+    }
+}
+
+/// A byte of `[0-9A-Za-z\-]`, the characters of prerelease and metadata identifiers.
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+/// The length of the longest prefix of `b` matching `[0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*`
+/// (0 when none).
+fn ident_list_len(b: &[u8]) -> usize {
+    let mut i = b.iter().take_while(|&&c| is_ident_byte(c)).count();
+    if i == 0 {
+        return 0;
+    }
+    while b.get(i) == Some(&b'.') {
+        let n = b
+            .get(i + 1..)
+            .map_or(0, |r| r.iter().take_while(|&&c| is_ident_byte(c)).count());
+        if n == 0 {
+            break;
+        }
+        i += 1 + n;
+    }
+    i
+}
+
+/// The parts of a version-like text, as the groups of `SEMVER_RE` (`digit` matching the
+/// number characters) or `CV_RE` give them: (major, `.minor`, `.patch`, `-prerelease`,
+/// `+metadata`); `None` unless the whole text matches. The grammar
+/// has a single way to match any text (each part starts with a distinct character that no
+/// earlier part can take), so reading greedily gives the regular expression's groups.
+fn split_version(v: &str, digit: fn(u8) -> bool) -> Option<[&str; 5]> {
+    let b = v.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'v'));
+    let run = |from: usize| {
+        b.get(from..)
+            .map_or(0, |r| r.iter().take_while(|&&c| digit(c)).count())
+    };
+    let n = run(i);
+    if n == 0 {
+        return None;
+    }
+    let major = v.get(i..i + n)?;
+    i += n;
+    let mut dotted = ["", ""];
+    for part in &mut dotted {
+        if b.get(i) != Some(&b'.') {
+            break;
+        }
+        let n = run(i + 1);
+        if n == 0 {
+            break;
+        }
+        *part = v.get(i..i + 1 + n)?;
+        i += 1 + n;
+    }
+    let mut tail = ["", ""];
+    for (part, lead) in tail.iter_mut().zip([b'-', b'+']) {
+        if b.get(i) != Some(&lead) {
+            continue;
+        }
+        let n = ident_list_len(b.get(i + 1..).unwrap_or(&[]));
+        if n == 0 {
+            break;
+        }
+        *part = v.get(i..i + 1 + n)?;
+        i += 1 + n;
+    }
+    (i == b.len()).then_some([major, dotted[0], dotted[1], tail[0], tail[1]])
 }
 
 /// A parsed version (`*semver.Version`).
@@ -112,15 +207,14 @@ impl Version {
     ///
     /// Go's messages: `Invalid Semantic Version`, `Version segment starts with 0`…
     pub fn parse(v: &str) -> Result<Version, String> {
-        let re = regexes().ok_or("Invalid Semantic Version")?;
-        let caps = re.version.captures(v).ok_or("Invalid Semantic Version")?;
-        let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
-        let major = parse_segment(group(1))?;
-        let minor = match group(2) {
+        let [major, minor, patch, pre, metadata] =
+            split_version(v, |c| c.is_ascii_digit()).ok_or("Invalid Semantic Version")?;
+        let major = parse_segment(major)?;
+        let minor = match minor {
             "" => 0,
             m => parse_segment(m.trim_start_matches('.'))?,
         };
-        let patch = match group(3) {
+        let patch = match patch {
             "" => 0,
             p => parse_segment(p.trim_start_matches('.'))?,
         };
@@ -128,8 +222,8 @@ impl Version {
             major,
             minor,
             patch,
-            pre: group(5).to_string(),
-            metadata: group(8).to_string(),
+            pre: pre.get(1..).unwrap_or("").to_string(),
+            metadata: metadata.get(1..).unwrap_or("").to_string(),
             original: v.to_string(),
         };
         if !version.pre.is_empty() {
@@ -306,11 +400,46 @@ fn parse_constraint(c: &str, re: &Regexes) -> Result<Constraint, String> {
         });
     }
     let caps = re
-        .constraint
+        .constraint()
+        .ok_or("constraint Parser Error")?
         .captures(c)
         .ok_or_else(|| format!("improper constraint: {c}"))?;
     let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
-    let op = match group(1) {
+    build_constraint(group(1), group(2), [group(3), group(4), group(5), group(6)])
+}
+
+/// The operators of `OPS`.
+const OPERATORS: [&str; 11] = ["=", "!=", ">", "<", ">=", "=>", "<=", "=<", "~", "~>", "^"];
+
+/// A single constraint `OP WS* VERSION` (what charts write: `>=1.19-0`, `>= 1.21.0-0`,
+/// `^1.2.3`, `2.x.x`) read without the regular expressions: the operator (maximal, as the
+/// operator characters cannot start a version), optional ASCII spaces, then a version-like
+/// text matching `CV_RE` to the end. `None` for anything else (several constraints, hyphen
+/// ranges, `||`, surrounding spaces), which the regular expressions handle. For the texts
+/// it accepts, `rewrite_range` changes nothing, the `valid` expression matches, `find`
+/// matches the whole text once, and the `constraint` expression's groups are the ones
+/// returned here.
+fn simple_constraint(c: &str) -> Option<Result<Constraint, String>> {
+    let op_len = c
+        .bytes()
+        .take_while(|b| matches!(b, b'=' | b'!' | b'>' | b'<' | b'~' | b'^'))
+        .count();
+    let op = c.get(..op_len)?;
+    if !op.is_empty() && !OPERATORS.contains(&op) {
+        return None;
+    }
+    let rest = c.get(op_len..)?;
+    let cv = rest.trim_start_matches(['\t', '\n', '\x0C', '\r', ' ']);
+    let [major, minor, patch, pre, _] = split_version(cv, |b| {
+        b.is_ascii_digit() || matches!(b, b'x' | b'X' | b'*')
+    })?;
+    Some(build_constraint(op, cv, [major, minor, patch, pre]))
+}
+
+/// Masterminds' `parseConstraint` from the groups of its constraint expression: the
+/// operator, the version text, and its major, `.minor`, `.patch` and `-prerelease` parts.
+fn build_constraint(op: &str, whole: &str, parts: [&str; 4]) -> Result<Constraint, String> {
+    let op = match op {
         "" | "=" => Op::TildeOrEqual,
         "!=" => Op::NotEqual,
         ">" => Op::Greater,
@@ -320,7 +449,7 @@ fn parse_constraint(c: &str, re: &Regexes) -> Result<Constraint, String> {
         "~" | "~>" => Op::Tilde,
         _ => Op::Caret,
     };
-    let (major, minor, patch, pre) = (group(3), group(4), group(5), group(6));
+    let [major, minor, patch, pre] = parts;
     let (mut dirty, mut minor_dirty, mut patch_dirty) = (false, false, false);
     let ver = if is_x(major) || major.is_empty() {
         dirty = true;
@@ -334,7 +463,7 @@ fn parse_constraint(c: &str, re: &Regexes) -> Result<Constraint, String> {
         patch_dirty = true;
         format!("{major}{minor}.0{pre}")
     } else {
-        group(2).to_string()
+        whole.to_string()
     };
     let con = Version::parse(&ver).map_err(|_| "constraint Parser Error".to_string())?;
     Ok(Constraint {
@@ -468,14 +597,28 @@ impl Constraints {
     ///
     /// `improper constraint: …` or `constraint Parser Error`, as Go reports them.
     pub fn parse(c: &str) -> Result<Constraints, String> {
-        let re = regexes().ok_or("constraint Parser Error")?;
-        let c = rewrite_range(c, re);
+        if let Some(one) = simple_constraint(c) {
+            return Ok(Constraints {
+                groups: vec![vec![one?]],
+            });
+        }
+        Self::parse_general(c)
+    }
+
+    /// [`Constraints::parse`] with Masterminds' regular expressions, for every text.
+    fn parse_general(c: &str) -> Result<Constraints, String> {
+        let re = &REGEXES;
+        let c = rewrite_range(c, re)?;
+        let (valid, find) = match (re.valid(), re.find()) {
+            (Some(valid), Some(find)) => (valid, find),
+            _ => return Err("constraint Parser Error".into()),
+        };
         let mut groups = Vec::new();
         for part in c.split("||") {
-            if !re.valid.is_match(part) {
+            if !valid.is_match(part) {
                 return Err(format!("improper constraint: {part}"));
             }
-            let found: Vec<&str> = re.find.find_iter(part).map(|m| m.as_str()).collect();
+            let found: Vec<&str> = find.find_iter(part).map(|m| m.as_str()).collect();
             let found = if found.is_empty() { vec![part] } else { found };
             let group = found
                 .into_iter()
@@ -494,15 +637,16 @@ impl Constraints {
 }
 
 /// Rewrites hyphen ranges `a - b` to `>= a, <= b `.
-fn rewrite_range(input: &str, re: &Regexes) -> String {
+fn rewrite_range(input: &str, re: &Regexes) -> Result<String, String> {
     let mut out = input.to_string();
-    for caps in re.range.captures_iter(input) {
+    let range = re.range().ok_or("constraint Parser Error")?;
+    for caps in range.captures_iter(input) {
         let whole = caps.get(0).map_or("", |m| m.as_str());
         let from = caps.get(1).map_or("", |m| m.as_str());
         let to = caps.get(11).map_or("", |m| m.as_str());
         out = out.replacen(whole, &format!(">= {from}, <= {to} "), 1);
     }
-    out
+    Ok(out)
 }
 
 fn str_arg(args: &[Value], i: usize) -> &str {
@@ -832,5 +976,112 @@ mod tests {
         );
         assert_eq!(ord("1.0.0-rc.1", "1.0.0-rc.1+x"), Some(Ordering::Equal));
         assert_eq!(ord("1.0.0-1", "1.0.0-a"), Some(Ordering::Less));
+    }
+
+    /// Texts over the characters the grammars care about, from a fixed pseudo-random
+    /// sequence, plus the forms charts write.
+    fn grammar_texts() -> Vec<String> {
+        const WIDE: &[u8] = b"v10.9-+ax*X|>=<~^!, \t";
+        const NARROW: &[u8] = b"v10.-+ax>=";
+        let mut texts: Vec<String> = [
+            ">=1.19-0",
+            "<1.25-0",
+            ">= 1.21.0-0",
+            "^1.2.3",
+            "~1.2",
+            "2.x.x",
+            "*",
+            "v1.2.3",
+            "1.2.3-alpha.1+build.5",
+            "=>1.0",
+            "=<2",
+            "~>1.2.3",
+            "!=1.0.0",
+            "<v3.7.0-rc.1",
+            "1.2.3-",
+            "1.2.3+",
+            "1.2.3-a..b",
+            "1.2.3.4",
+            "v",
+            "",
+            "1.2.3-01",
+            "01.2.3",
+            ">=\t1.2",
+            "1|2",
+            "1.2 - 1.4",
+            ">=1.2,<2",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for round in 0..12000 {
+            let alphabet = if round % 2 == 0 { WIDE } else { NARROW };
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let len = (state >> 60) as usize;
+            let mut t = String::new();
+            for _ in 0..len {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                t.push(char::from(
+                    alphabet[(state >> 33) as usize % alphabet.len()],
+                ));
+            }
+            texts.push(t);
+        }
+        texts
+    }
+
+    /// The hand-written version reader gives the groups of Masterminds' expression.
+    #[test]
+    fn version_reader_agrees_with_the_expression() {
+        let Ok(re) = Regex::new(&format!("^{SEMVER_RE}$")) else {
+            unreachable!("the expression compiles")
+        };
+        let mut matched = 0;
+        for t in grammar_texts() {
+            let by_re = re.captures(&t).map(|c| {
+                let g = |i: usize| c.get(i).map_or("", |m| m.as_str()).to_string();
+                [g(1), g(2), g(3), g(5), g(8)]
+            });
+            let by_hand = split_version(&t, |c| c.is_ascii_digit()).map(|p| {
+                [
+                    p[0].to_string(),
+                    p[1].to_string(),
+                    p[2].to_string(),
+                    p[3].get(1..).unwrap_or("").to_string(),
+                    p[4].get(1..).unwrap_or("").to_string(),
+                ]
+            });
+            matched += usize::from(by_re.is_some());
+            assert_eq!(by_hand, by_re, "{t:?}");
+        }
+        assert!(matched > 200, "{matched}");
+    }
+
+    /// Single constraints read without the expressions parse as with them.
+    #[test]
+    fn simple_constraints_agree_with_the_expressions() {
+        let mut simple = 0;
+        for t in grammar_texts() {
+            let Some(fast) = simple_constraint(&t) else {
+                continue;
+            };
+            simple += 1;
+            let general = Constraints::parse_general(&t).map(|c| format!("{c:?}"));
+            let fast = fast.map(|c| {
+                format!(
+                    "{:?}",
+                    Constraints {
+                        groups: vec![vec![c]]
+                    }
+                )
+            });
+            assert_eq!(fast, general, "{t:?}");
+        }
+        assert!(simple > 100, "{simple}");
     }
 }

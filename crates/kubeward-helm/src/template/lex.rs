@@ -159,6 +159,22 @@ fn has_right_trim(s: &[u8]) -> bool {
     s.len() >= 2 && matches!(s[0], b' ' | b'\t' | b'\r' | b'\n') && s[1] == b'-'
 }
 
+/// The offset of the first `{{` in `s`: a search for `{` (which the standard library does
+/// with `memchr`), then a check of the next byte, which is faster than a substring search
+/// on template text, where braces are rare.
+fn find_left_delim(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = s.get(from..).and_then(|rest| rest.find('{')) {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Runs the lexer over `input`.
 pub(crate) fn lex(input: &str) -> Lexed {
     let mut l = Lexer {
@@ -293,7 +309,7 @@ impl Lexer<'_> {
     }
 
     fn lex_text(&mut self) -> State {
-        if let Some(x) = self.input.get(self.pos..).and_then(|s| s.find(LEFT)) {
+        if let Some(x) = self.input.get(self.pos..).and_then(find_left_delim) {
             if x > 0 {
                 self.pos += x;
                 let mut trim = 0;
