@@ -519,13 +519,20 @@ fn a_10000_deep_document_does_not_overflow() {
     // deep document run on the small stack.
     let text = "id: T-4\ntitle: t\nseverity: low\ncategory: c\ndocs: {why: w, fix: f}\ntarget: {view: container}\n\
 rule:\n  deny:\n    any:\n      - {path: args, equals: [[[1]]]}\n      - {path: args, empty: false}\nmessage: \"{{value}}\"\n";
-    let e = Engine::new(EngineOptions { policy_files: vec![("t.yaml".to_string(), text.to_string())], ..EngineOptions::default() }).unwrap();
+    let e = Engine::new(EngineOptions {
+        policy_files: vec![("t.yaml".to_string(), text.to_string())],
+        ..EngineOptions::default()
+    })
+    .unwrap();
     let handle = std::thread::Builder::new()
         .stack_size(1 << 20)
         .spawn(move || {
             let s = scan(&[("deep.json", deep.as_str())]);
             let findings = e.evaluate(&s);
-            (s.files[0].errors.len(), findings.iter().filter(|f| f.policy == "T-4").count())
+            (
+                s.files[0].errors.len(),
+                findings.iter().filter(|f| f.policy == "T-4").count(),
+            )
         })
         .unwrap();
     let (errors, n) = handle.join().expect("evaluation overflowed the stack");
