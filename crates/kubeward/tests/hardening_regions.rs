@@ -16,6 +16,13 @@ struct Practice {
 fn engine() -> Engine {
     Engine::new(EngineOptions {
         packs: vec!["all".to_string()],
+        // KW-IMG-017 forbids nothing until its list is set.
+        parameters: [(
+            "KW-IMG-017.forbiddenRegistries".to_string(),
+            serde_json::json!("^docker\\.io/"),
+        )]
+        .into_iter()
+        .collect(),
         ..EngineOptions::default()
     })
     .unwrap_or_else(|e| panic!("{e:#?}"))
@@ -1391,6 +1398,234 @@ spec:
 "#,
 };
 
+const KUBESCAPE_GAPS: Practice = Practice {
+    name: "kubescape-gaps",
+    policies: &[
+        "KW-IMG-013",
+        "KW-IMG-014",
+        "KW-IMG-015",
+        "KW-IMG-016",
+        "KW-IMG-017",
+        "KW-IMG-018",
+        "KW-NET-019",
+        "KW-NET-020",
+        "KW-NET-021",
+        "KW-NET-022",
+        "KW-NET-023",
+        "KW-RBC-030",
+        "KW-RBC-031",
+        "KW-RBC-032",
+        "KW-HRD-036",
+        "KW-HRD-037",
+        "KW-HRD-038",
+        "KW-HRD-039",
+    ],
+    bad: r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tools, namespace: shop}
+spec:
+  selector: {matchLabels: {app: tools}}
+  template:
+    metadata: {labels: {app: tools}}
+    spec:                                   # <- KW-NET-021 KW-RBC-030 KW-RBC-031 KW-RBC-032
+      serviceAccountName: tools
+      containers:
+        - name: argocd
+          image: quay.io/argoproj/argocd:v2.2.3             # <- KW-IMG-013
+        - name: grafana
+          image: docker.io/grafana/grafana:9.2.3            # <- KW-IMG-014 KW-IMG-017
+        - name: kyverno
+          image: ghcr.io/kyverno/kyverno:v1.8.4             # <- KW-IMG-015
+        - name: ingress
+          image: registry.k8s.io/ingress-nginx/controller:v1.0.0   # <- KW-IMG-016 KW-IMG-018
+---
+apiVersion: v1
+kind: Service
+metadata: {name: tools, namespace: shop}
+spec:
+  type: LoadBalancer
+  selector: {app: tools}
+  ports:
+    - {name: https, port: 443, targetPort: 8443}   # <- KW-NET-019@port:
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: tools}
+rules:
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: tools}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: tools}
+subjects:
+  - {kind: ServiceAccount, name: tools, namespace: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: kubernetes-dashboard, namespace: dash}
+spec:
+  selector: {matchLabels: {app: dashboard}}
+  template:
+    metadata: {labels: {app: dashboard}}
+    spec:                                   # <- KW-NET-021 KW-NET-023
+      automountServiceAccountToken: false
+      containers:
+        - name: dashboard
+          image: registry.example.com/kubernetesui/dashboard:v2.7.0
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kubernetes-dashboard, namespace: dash}
+spec:
+  type: NodePort
+  selector: {app: dashboard}
+  ports: [{port: 443, targetPort: 8443}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: site}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:                                   # <- KW-NET-022
+      automountServiceAccountToken: false
+      containers:
+        - name: web
+          image: registry.example.com/site/web:1.4.2
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: site}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web, namespace: site}
+spec:
+  parentRefs: [{name: public, namespace: gateways}]
+  rules:
+    - backendRefs: [{name: web, port: 80}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: kube-proxy, namespace: kube-system}
+data:
+  config.conf: |                            # <- KW-NET-020
+    apiVersion: kubeproxy.config.k8s.io/v1alpha1
+    kind: KubeProxyConfiguration
+    metricsBindAddress: 0.0.0.0:10249
+---
+apiVersion: extensions.agents.x-k8s.io/v1alpha1
+kind: SandboxTemplate
+metadata: {name: python, namespace: agents}
+spec:
+  networkPolicyManagement: Unmanaged        # <- KW-HRD-037
+  podTemplate:
+    spec:
+      runtimeClassName: runc                # <- KW-HRD-036
+      containers:
+        - name: python                      # <- KW-HRD-038 KW-HRD-038
+          image: python:latest              # <- KW-HRD-039
+"#,
+    good: r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tools, namespace: shop}
+spec:
+  selector: {matchLabels: {app: tools}}
+  template:
+    metadata: {labels: {app: tools}}
+    spec:
+      serviceAccountName: tools
+      containers:
+        - name: argocd
+          image: quay.io/argoproj/argocd:v2.2.4
+        - name: grafana
+          image: registry.example.com/grafana/grafana:9.2.4
+        - name: kyverno
+          image: ghcr.io/kyverno/kyverno:v1.8.5
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: tools
+  namespace: shop
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-ssl-cert: arn:aws:acm:eu-west-1:123456789012:certificate/example
+spec:
+  selector: {app: tools}
+  ports:
+    - {name: https, port: 443, targetPort: 8443}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: tools}
+rules:
+  - apiGroups: [""]
+    resources: [configmaps]
+    verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: tools}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: tools}
+subjects:
+  - {kind: ServiceAccount, name: other, namespace: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: kubernetes-dashboard, namespace: dash}
+spec:
+  selector: {matchLabels: {app: dashboard}}
+  template:
+    metadata: {labels: {app: dashboard}}
+    spec:
+      automountServiceAccountToken: false
+      containers:
+        - name: dashboard
+          image: registry.example.com/kubernetesui/dashboard:v2.7.0
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kubernetes-dashboard, namespace: dash}
+spec:
+  selector: {app: dashboard}
+  ports: [{port: 443, targetPort: 8443}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: kube-proxy, namespace: kube-system}
+data:
+  config.conf: |
+    apiVersion: kubeproxy.config.k8s.io/v1alpha1
+    kind: KubeProxyConfiguration
+    metricsBindAddress: 127.0.0.1:10249
+---
+apiVersion: extensions.agents.x-k8s.io/v1alpha1
+kind: SandboxTemplate
+metadata: {name: python, namespace: agents}
+spec:
+  networkPolicy:
+    egress:
+      - to: [{ipBlock: {cidr: 10.0.0.0/24}}]
+  podTemplate:
+    spec:
+      runtimeClassName: gvisor
+      containers:
+        - name: python
+          image: registry.example.com/python:3.12.7
+          resources:
+            limits: {cpu: 500m, memory: 256Mi}
+"#,
+};
+
 const PRACTICES: &[Practice] = &[
     NON_ROOT,
     SERVICES,
@@ -1408,6 +1643,7 @@ const PRACTICES: &[Practice] = &[
     PEER_GAPS,
     PEER_GAPS_NETWORK,
     PEER_GAPS_PORTS,
+    KUBESCAPE_GAPS,
 ];
 
 #[test]
@@ -1498,6 +1734,6 @@ fn the_hardening_pack_holds_the_founding_checks() {
     .into_iter()
     .map(|r| r.id)
     .collect();
-    assert_eq!(rbac.len(), 29, "{rbac:?}");
+    assert_eq!(rbac.len(), 32, "{rbac:?}");
     assert!(rbac.iter().all(|id| id.starts_with("KW-RBC-")), "{rbac:?}");
 }
