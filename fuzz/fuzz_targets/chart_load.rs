@@ -58,6 +58,8 @@ fuzz_target!(|data: &[u8]| {
             max_steps: 200_000,
             max_output_bytes: 1 << 20,
             max_value_nodes: 200_000,
+            max_string_bytes: 1 << 20,
+            max_list_len: 100_000,
         },
         ..RenderOptions::default()
     };

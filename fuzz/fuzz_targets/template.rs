@@ -5,7 +5,6 @@
 
 use std::sync::OnceLock;
 
-use kubeward_helm::funcs::FuncCtx;
 use kubeward_helm::template::{strip_no_value, ExecOptions, Limits, Templates};
 use kubeward_helm::Value;
 use libfuzzer_sys::fuzz_target;
@@ -53,12 +52,10 @@ fuzz_target!(|data: &[u8]| {
             max_steps: 100_000,
             max_output_bytes: 1 << 20,
             max_value_nodes: 100_000,
-        },
-        funcs: FuncCtx {
             max_string_bytes: 1 << 20,
             max_list_len: 100_000,
-            ..FuncCtx::default()
         },
+        ..ExecOptions::default()
     };
     let dot = Value::from_yaml(dot_node());
     for template in set.names() {
