@@ -86,7 +86,7 @@ pub(crate) fn load_all(
         (Input::Chart(path, name), _) => {
             kubeward::charts::load_chart_path_with(path, name, chart_options, index, limits)
         }
-        (_, Ok(bytes)) => kubeward::load_with(input.name(), &bytes, index, limits),
+        (_, Ok(bytes)) => kubeward::load_owned_with(input.name(), bytes, index, limits),
         (_, Err(message)) => unreadable(input.name(), message),
     })
 }

@@ -222,9 +222,9 @@ fn key_of(done: &mut Done) -> Result<(String, KeyId), String> {
     }
     match done.scalar.take() {
         Some(Scalar::Str(s)) => Ok((s, KeyId::Str)),
-        Some(Scalar::Int(i)) => Ok((i.to_string(), KeyId::Int(i))),
-        Some(Scalar::Float(f)) => Ok((format_float_key(f), KeyId::Float(f.to_bits()))),
-        Some(Scalar::Bool(b)) => Ok((b.to_string(), KeyId::Bool(b))),
+        Some(Scalar::Int(i)) => Ok((i.to_string(), KeyId::Int)),
+        Some(Scalar::Float(f)) => Ok((format_float_key(f), KeyId::Float)),
+        Some(Scalar::Bool(b)) => Ok((b.to_string(), KeyId::Bool)),
         Some(Scalar::UInt(u)) => Err(format!("unsupported map key of type uint64: {u}")),
         Some(Scalar::Null) | None => Err("unsupported map key: null".into()),
     }
@@ -606,14 +606,16 @@ impl Composer<'_> {
                 return Ok(());
             }
             Body::Seq(mut items) => {
-                // Deeply nested one-item sequences would otherwise keep 4 slots each.
-                items.shrink_to_fit();
+                crate::value::fit(&mut items);
                 (Value::Seq(items), false)
             }
-            Body::Map { map, pending, .. } => {
+            Body::Map {
+                mut map, pending, ..
+            } => {
                 if !matches!(pending, Pending::Key) {
                     return Err(err("mapping ended without a value", end));
                 }
+                map.fit();
                 (Value::Map(map), true)
             }
         };

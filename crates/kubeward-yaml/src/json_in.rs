@@ -53,9 +53,10 @@ pub(crate) fn next_value(
     if pos >= input.len() {
         return Ok(None);
     }
+    let hint = crate::lines::Hint::default();
     let span = |a: usize, b: usize| crate::value::Span {
-        start: lines.pos(a),
-        end: lines.pos(b),
+        start: lines.pos_hinted(a, &hint),
+        end: lines.pos_hinted(b, &hint),
     };
     let mut stack: Vec<Open> = Vec::new();
     loop {

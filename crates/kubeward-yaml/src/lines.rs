@@ -13,9 +13,13 @@ pub(crate) struct LineIndex<'a> {
     /// Characters (UTF-8 sequence starts) in `text[..i * BLOCK]`; empty for ASCII text,
     /// where a column is a byte distance.
     chars_before_block: Vec<usize>,
-    /// The line of the last lookup (1-based): lookups mostly move forward a little.
-    hint: std::cell::Cell<usize>,
 }
+
+/// The line of the last lookup (1-based), kept by each reader of a [`LineIndex`]: lookups
+/// mostly move forward a little. (Kept outside the index, which documents decoded in
+/// parallel share.)
+#[derive(Debug, Default)]
+pub(crate) struct Hint(std::cell::Cell<usize>);
 
 fn count_chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
@@ -39,7 +43,6 @@ impl<'a> LineIndex<'a> {
             text,
             starts,
             chars_before_block,
-            hint: std::cell::Cell::new(1),
         }
     }
 
@@ -52,28 +55,33 @@ impl<'a> LineIndex<'a> {
 
     /// The 1-based line holding `offset`: the hinted line or the next one when they fit,
     /// else a binary search.
-    fn line_of(&self, offset: usize) -> usize {
+    fn line_of(&self, offset: usize, hint: &Hint) -> usize {
         let fits = |line: usize| {
             line >= 1
                 && self.starts.get(line - 1).is_some_and(|&s| s <= offset)
                 && self.starts.get(line).is_none_or(|&next| offset < next)
         };
-        let hint = self.hint.get();
-        let line = if fits(hint) {
-            hint
-        } else if fits(hint + 1) {
-            hint + 1
+        let hint_line = hint.0.get();
+        let line = if fits(hint_line) {
+            hint_line
+        } else if fits(hint_line + 1) {
+            hint_line + 1
         } else {
             self.starts.partition_point(|&s| s <= offset).max(1)
         };
-        self.hint.set(line);
+        hint.0.set(line);
         line
     }
 
     /// The position of byte `offset` (clamped to the end of the input).
     pub(crate) fn pos(&self, offset: usize) -> Pos {
+        self.pos_hinted(offset, &Hint::default())
+    }
+
+    /// [`LineIndex::pos`] for a reader that keeps `hint` between lookups.
+    pub(crate) fn pos_hinted(&self, offset: usize, hint: &Hint) -> Pos {
         let offset = offset.min(self.text.len());
-        let line = self.line_of(offset);
+        let line = self.line_of(offset, hint);
         let start = self.starts[line - 1];
         let mut column = if self.chars_before_block.is_empty() {
             offset - start

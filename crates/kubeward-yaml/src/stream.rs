@@ -1,9 +1,9 @@
 //! The stream decoder: apimachinery's `YAMLOrJSONDecoder` with kubectl's skipping of empty
 //! documents, made fail-closed (errors are collected and decoding goes on where it can).
 
-use crate::compose::{compose, compose_appended, Locate, RawDiagnostic};
+use crate::compose::{compose, compose_appended, ComposeError, Composed, Locate, RawDiagnostic};
 use crate::json_in;
-use crate::lines::LineIndex;
+use crate::lines::{Hint, LineIndex};
 use crate::split::{split, Chunk, Piece};
 use crate::value::{Node, Pos};
 use crate::{limit, DecodeError, DecodeLimits, Decoded, Diagnostic, Document};
@@ -11,14 +11,21 @@ use crate::{limit, DecodeError, DecodeLimits, Decoded, Diagnostic, Document};
 /// How far apimachinery looks for the `{` that makes a stream JSON.
 const JSON_SNIFF_BYTES: usize = 4096;
 
+/// Inputs at least this large have their documents decoded in parallel (with the
+/// `parallel` feature); smaller ones are not worth handing to other threads.
+#[cfg(feature = "parallel")]
+const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+
 struct ChunkLocator<'a> {
     chunk: &'a Chunk<'a>,
     lines: &'a LineIndex<'a>,
+    hint: Hint,
 }
 
 impl Locate for ChunkLocator<'_> {
     fn pos(&self, chunk_offset: usize) -> Pos {
-        self.lines.pos(self.chunk.input_offset(chunk_offset))
+        self.lines
+            .pos_hinted(self.chunk.input_offset(chunk_offset), &self.hint)
     }
 }
 
@@ -187,7 +194,14 @@ fn skip_blank_to_newline(input: &[u8], mut pos: usize) -> Option<usize> {
 }
 
 fn decode_yaml(input: &[u8], from: usize, sink: &mut Sink<'_>) {
-    for piece in split(input, from) {
+    let pieces = split(input, from);
+    // Every piece counts towards `max-documents`: only those before the limit are decoded.
+    let admitted = pieces
+        .len()
+        .min(sink.limits.max_documents.saturating_sub(sink.seen));
+    let composed = compose_all(input.len(), &pieces[..admitted], &sink.lines, sink.limits);
+    let mut composed = composed.into_iter();
+    for piece in pieces {
         let at = match &piece {
             Piece::BadSeparator { offset, .. } => *offset,
             Piece::Chunk(chunk) => chunk.start,
@@ -195,6 +209,7 @@ fn decode_yaml(input: &[u8], from: usize, sink: &mut Sink<'_>) {
         if !sink.admit(at) {
             return;
         }
+        let result = composed.next().flatten();
         match piece {
             Piece::BadSeparator { offset, rest } => {
                 let index = sink.take_index();
@@ -204,8 +219,8 @@ fn decode_yaml(input: &[u8], from: usize, sink: &mut Sink<'_>) {
                     Some(index),
                 );
             }
-            Piece::Chunk(chunk) => {
-                if chunk.text.starts_with(&[0xFF, 0xFE]) || chunk.text.starts_with(&[0xFE, 0xFF]) {
+            Piece::Chunk(chunk) => match result {
+                None => {
                     // Go's line splitting breaks UTF-16 apart: Kubernetes always rejects it.
                     let index = sink.take_index();
                     sink.error(
@@ -213,32 +228,58 @@ fn decode_yaml(input: &[u8], from: usize, sink: &mut Sink<'_>) {
                         chunk.start,
                         Some(index),
                     );
-                    continue;
                 }
-                let locator = ChunkLocator {
-                    chunk: &chunk,
-                    lines: &sink.lines,
-                };
-                match compose(&chunk.text, &locator, sink.limits) {
-                    Ok(composed) => {
-                        if let Some(root) = composed.root {
-                            let index = sink.take_index();
-                            sink.diagnostics(composed.diagnostics, index);
-                            sink.out.documents.push(Document { index, root });
-                        } else if !composed.diagnostics.is_empty() {
-                            let index = sink.next_index;
-                            sink.diagnostics(composed.diagnostics, index);
-                        }
-                    }
-                    Err(e) => {
+                Some(Ok(composed)) => {
+                    if let Some(root) = composed.root {
                         let index = sink.take_index();
-                        let offset = chunk.input_offset(e.offset);
-                        sink.error(format!("yaml: {}", e.message), offset, Some(index));
+                        sink.diagnostics(composed.diagnostics, index);
+                        sink.out.documents.push(Document { index, root });
+                    } else if !composed.diagnostics.is_empty() {
+                        let index = sink.next_index;
+                        sink.diagnostics(composed.diagnostics, index);
                     }
                 }
-            }
+                Some(Err(e)) => {
+                    let index = sink.take_index();
+                    let offset = chunk.input_offset(e.offset);
+                    sink.error(format!("yaml: {}", e.message), offset, Some(index));
+                }
+            },
         }
     }
+}
+
+/// Decodes each chunk of `pieces` on its own (`None` for a separator error, and for a
+/// chunk in UTF-16, which Kubernetes cannot read), in order; in parallel for large inputs.
+fn compose_all(
+    input_len: usize,
+    pieces: &[Piece<'_>],
+    lines: &LineIndex<'_>,
+    limits: &DecodeLimits,
+) -> Vec<Option<Result<Composed, ComposeError>>> {
+    let one = |piece: &Piece<'_>| match piece {
+        Piece::BadSeparator { .. } => None,
+        Piece::Chunk(chunk)
+            if chunk.text.starts_with(&[0xFF, 0xFE]) || chunk.text.starts_with(&[0xFE, 0xFF]) =>
+        {
+            None
+        }
+        Piece::Chunk(chunk) => {
+            let locator = ChunkLocator {
+                chunk,
+                lines,
+                hint: Hint::default(),
+            };
+            Some(compose(&chunk.text, &locator, limits))
+        }
+    };
+    #[cfg(feature = "parallel")]
+    if input_len >= PARALLEL_FROM_BYTES && pieces.len() > 1 {
+        use rayon::prelude::*;
+        return pieces.par_iter().map(one).collect();
+    }
+    let _ = input_len;
+    pieces.iter().map(one).collect()
 }
 
 /// Decodes one YAML document the way `sigs.k8s.io/yaml.Unmarshal` does: go-yaml v2 reads
@@ -263,13 +304,13 @@ pub fn decode_document_with(
     input: &[u8],
     limits: &DecodeLimits,
 ) -> Result<Option<Node>, DecodeError> {
-    struct Whole<'a>(LineIndex<'a>);
+    struct Whole<'a>(LineIndex<'a>, Hint);
     impl Locate for Whole<'_> {
         fn pos(&self, offset: usize) -> Pos {
-            self.0.pos(offset)
+            self.0.pos_hinted(offset, &self.1)
         }
     }
-    let whole = Whole(LineIndex::new(input));
+    let whole = Whole(LineIndex::new(input), Hint::default());
     // libyaml-safer panics on a block scalar that ends the input without a line break;
     // go-yaml reads it. Append the break, and let the composer take it back off.
     let composed = if input.last().is_some_and(|&b| b != b'\n') {

@@ -67,14 +67,16 @@ pub struct Node {
     pub span: Span,
 }
 
-/// The Go value a YAML key decoded to before `sigs.k8s.io/yaml` made a string of it: two
-/// keys that differ here but give the same string are a random pick for Kubernetes.
+/// The Go type a YAML key decoded to before `sigs.k8s.io/yaml` made a string of it: two
+/// keys of one mapping that give the same string but differ here are a random pick for
+/// Kubernetes. (Within one type the string conversion is one-to-one, so the type alone
+/// tells two keys of the same string apart.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum KeyId {
     Str,
-    Int(i64),
-    Float(u64),
-    Bool(bool),
+    Int,
+    Float,
+    Bool,
 }
 
 /// One `key: value` pair of a mapping.
@@ -178,6 +180,12 @@ impl Mapping {
                     .collect(),
             )
         });
+    }
+
+    /// Gives the entries an allocation of exactly their number: a decoded mapping is read
+    /// many times and never grows again, and most have a few keys in a buffer sized for more.
+    pub(crate) fn fit(&mut self) {
+        fit(&mut self.entries);
     }
 
     /// Where `key` is among the entries.
@@ -495,5 +503,15 @@ impl Value {
             Value::Seq(_) => Value::Seq(Vec::new()),
             Value::Map(_) => Value::Map(Mapping::default()),
         }
+    }
+}
+
+/// Moves `items` into an allocation of exactly their number when theirs is larger.
+/// (`Vec::shrink_to_fit` may keep the block: allocators shrink in place.)
+pub(crate) fn fit<T>(items: &mut Vec<T>) {
+    if items.capacity() > items.len() {
+        let mut exact = Vec::with_capacity(items.len());
+        exact.append(items);
+        *items = exact;
     }
 }

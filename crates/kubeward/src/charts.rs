@@ -94,10 +94,12 @@ fn render_file(
     limits: &Limits,
 ) -> SourceFile {
     match chart::render(chart, opts) {
-        Ok(rendered) => {
+        Ok(mut rendered) => {
+            let map = template_map(chart, opts, &rendered);
+            let text = std::mem::take(&mut rendered.text);
             let mut file =
-                crate::model::load_decoded(name, rendered.text.as_bytes(), index, &limits.decode());
-            file.template_map = Some(template_map(chart, opts, &rendered));
+                crate::model::load_decoded(name, text.into_bytes(), index, &limits.decode());
+            file.template_map = Some(map);
             file
         }
         Err(e) => {

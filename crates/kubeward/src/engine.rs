@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use crate::eval::{self, Ctx, Shown, Witness, World};
-use crate::model::{ContainerView, Located, Resource, Scan};
+use crate::model::{ContainerView, Located, PodSpecView, Resource, Scan};
 use crate::policy::compile::{self, Policy};
 use crate::policy::template::{show, show_node, Vars};
 pub(crate) use crate::policy::RuleInfo;
@@ -33,7 +33,7 @@ fn parsed_builtins() -> &'static Parsed {
     PARSED.get_or_init(|| {
         builtin_policies()
             .iter()
-            .map(|(file, text)| ((*file).to_string(), policy::parse(file, text)))
+            .map(|(file, text)| ((*file).to_string(), policy::parse_trusted(file, text)))
             .collect()
     })
 }
@@ -472,83 +472,23 @@ fn evaluate(
     scan: &Scan,
     max_relation_checks: u64,
 ) -> (Vec<Finding>, Vec<ErrorEntry>) {
-    let world = World::new(
-        scan.files
-            .iter()
-            .enumerate()
-            .flat_map(|(i, f)| f.resources.iter().map(move |r| (i, r, r.pod_spec())))
-            .collect(),
-    )
-    .with_max_relation_checks(max_relation_checks);
-    let mut findings = Vec::new();
-    for (file_index, resource, pod) in &world.entries {
-        let Some(file) = scan.files.get(*file_index) else {
-            continue;
-        };
-        if resource.id.kind.is_empty() {
-            continue;
-        }
-        let containers: Vec<ContainerView<'_>> =
-            pod.as_ref().map(|p| p.containers()).unwrap_or_default();
-        for policy in policies {
-            if !kind_matches(policy, &resource.id.kind) {
-                continue;
-            }
-            match policy.target.view {
-                ViewDef::Resource => {
-                    let ctx = Ctx::at_resource(resource, pod.as_ref(), None, &world);
-                    for w in eval::check(&ctx, policy) {
-                        findings.push(finding(policy, &file.name, resource, None, &w));
-                    }
-                }
-                ViewDef::PodSpec => {
-                    let Some(pod) = pod else { continue };
-                    let ctx = Ctx {
-                        resource,
-                        pod: Some(pod),
-                        containers: Some(&containers),
-                        container: None,
-                        target: pod.spec.clone(),
-                        current: pod.spec.clone(),
-                        key: None,
-                        parent: None,
-                        outer: None,
-                        world: &world,
-                    };
-                    for w in eval::check(&ctx, policy) {
-                        let container = w.container.and_then(|(kind, index)| {
-                            containers
-                                .iter()
-                                .find(|c| c.kind == kind && c.index == index)
-                        });
-                        findings.push(finding(policy, &file.name, resource, container, &w));
-                    }
-                }
-                ViewDef::Container => {
-                    for c in containers
-                        .iter()
-                        .filter(|c| policy.target.lists.contains(&c.kind))
-                    {
-                        let ctx = Ctx {
-                            resource,
-                            pod: Some(&c.pod),
-                            containers: Some(&containers),
-                            container: Some(c),
-                            target: c.item.clone(),
-                            current: c.item.clone(),
-                            key: None,
-                            parent: None,
-                            outer: None,
-                            world: &world,
-                        };
-                        for w in eval::check(&ctx, policy) {
-                            findings.push(finding(policy, &file.name, resource, Some(c), &w));
-                        }
-                    }
-                }
-                ViewDef::Diagnostic => {}
-            }
-        }
+    let new_world = || {
+        World::new(
+            scan.files
+                .iter()
+                .enumerate()
+                .flat_map(|(i, f)| f.resources.iter().map(move |r| (i, r, r.pod_spec())))
+                .collect(),
+        )
+        .with_max_relation_checks(max_relation_checks)
+    };
+    let mut world = new_world();
+    let mut findings = evaluate_resources(policies, scan, &world, true);
+    if world.relation_limit_hit().is_some() {
+        // Which relations ran before the bound depends on the threads' order: evaluate again
+        // in scan order, so that the findings and the error's place do not vary.
+        world = new_world();
+        findings = evaluate_resources(policies, scan, &world, false);
     }
     for (file_index, file) in scan.files.iter().enumerate() {
         for d in &file.diagnostics {
@@ -612,6 +552,98 @@ fn evaluate(
         .collect();
     (findings, errors)
 }
+
+/// The findings of `policies` on every resource of `world`, in scan order; on several
+/// threads when `parallel` allows it (and the crate's `parallel` feature is on).
+fn evaluate_resources(
+    policies: &[&Policy],
+    scan: &Scan,
+    world: &World<'_>,
+    parallel: bool,
+) -> Vec<Finding> {
+    let one = |(file_index, resource, pod): &(usize, &Resource, Option<PodSpecView<'_>>)| {
+        let mut findings = Vec::new();
+        let Some(file) = scan.files.get(*file_index) else {
+            return findings;
+        };
+        if resource.id.kind.is_empty() {
+            return findings;
+        }
+        let containers: Vec<ContainerView<'_>> =
+            pod.as_ref().map(|p| p.containers()).unwrap_or_default();
+        for policy in policies {
+            if !kind_matches(policy, &resource.id.kind) {
+                continue;
+            }
+            match policy.target.view {
+                ViewDef::Resource => {
+                    let ctx = Ctx::at_resource(resource, pod.as_ref(), None, world);
+                    for w in eval::check(&ctx, policy) {
+                        findings.push(finding(policy, &file.name, resource, None, &w));
+                    }
+                }
+                ViewDef::PodSpec => {
+                    let Some(pod) = pod else { continue };
+                    let ctx = Ctx {
+                        resource,
+                        pod: Some(pod),
+                        containers: Some(&containers),
+                        container: None,
+                        target: pod.spec.clone(),
+                        current: pod.spec.clone(),
+                        key: None,
+                        parent: None,
+                        outer: None,
+                        world,
+                    };
+                    for w in eval::check(&ctx, policy) {
+                        let container = w.container.and_then(|(kind, index)| {
+                            containers
+                                .iter()
+                                .find(|c| c.kind == kind && c.index == index)
+                        });
+                        findings.push(finding(policy, &file.name, resource, container, &w));
+                    }
+                }
+                ViewDef::Container => {
+                    for c in containers
+                        .iter()
+                        .filter(|c| policy.target.lists.contains(&c.kind))
+                    {
+                        let ctx = Ctx {
+                            resource,
+                            pod: Some(&c.pod),
+                            containers: Some(&containers),
+                            container: Some(c),
+                            target: c.item.clone(),
+                            current: c.item.clone(),
+                            key: None,
+                            parent: None,
+                            outer: None,
+                            world,
+                        };
+                        for w in eval::check(&ctx, policy) {
+                            findings.push(finding(policy, &file.name, resource, Some(c), &w));
+                        }
+                    }
+                }
+                ViewDef::Diagnostic => {}
+            }
+        }
+        findings
+    };
+    #[cfg(feature = "parallel")]
+    if parallel && world.entries.len() >= PARALLEL_FROM_RESOURCES {
+        use rayon::prelude::*;
+        return world.entries.par_iter().flat_map_iter(one).collect();
+    }
+    let _ = parallel;
+    world.entries.iter().flat_map(one).collect()
+}
+
+/// Scans of at least this many resources are evaluated on several threads.
+#[cfg(feature = "parallel")]
+const PARALLEL_FROM_RESOURCES: usize = 64;
 
 fn document_pointer(resource: &Resource, relative: &str) -> String {
     format!("{}{relative}", resource.pointer)

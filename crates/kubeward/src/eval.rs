@@ -1,10 +1,11 @@
 //! Evaluating compiled conditions on one target: a truth value and its witnesses (the
 //! nodes that make it so, which become the findings' regions).
 
-use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use kubeward_yaml::{Node, Value};
 use serde_json::Value as Json;
@@ -22,12 +23,12 @@ pub(crate) struct World<'a> {
     by_kind: HashMap<&'a str, HashMap<Option<&'a str>, Vec<usize>>>,
     /// For a path evaluated on every candidate (`$podMeta.labels`), the entries whose value
     /// there holds each `(key, string value)` pair; built on first use.
-    pair_index: RefCell<HashMap<String, Rc<PairIndex>>>,
+    pair_index: Mutex<HashMap<String, Arc<PairIndex>>>,
     /// Candidates examined by relations so far, and the bound.
-    relation_checks: Cell<u64>,
+    relation_checks: AtomicU64,
     max_relation_checks: u64,
     /// Where the bound was reached: (file index, line, column) of the resource.
-    relation_limit_hit: Cell<Option<(usize, u32, u32)>>,
+    relation_limit_hit: Mutex<Option<(usize, u32, u32)>>,
 }
 
 /// Entries by the `(key, value)` pairs of the map found at one path.
@@ -47,10 +48,10 @@ impl<'a> World<'a> {
         World {
             entries,
             by_kind,
-            pair_index: RefCell::new(HashMap::new()),
-            relation_checks: Cell::new(0),
+            pair_index: Mutex::new(HashMap::new()),
+            relation_checks: AtomicU64::new(0),
             max_relation_checks: u64::MAX,
-            relation_limit_hit: Cell::new(None),
+            relation_limit_hit: Mutex::new(None),
         }
     }
 
@@ -62,20 +63,28 @@ impl<'a> World<'a> {
 
     /// Where relations ran out of candidate checks, if they did.
     pub(crate) fn relation_limit_hit(&self) -> Option<(usize, u32, u32)> {
-        self.relation_limit_hit.get()
+        *self
+            .relation_limit_hit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Counts one candidate examined for `resource`; false once the bound is reached.
     fn relation_check(&self, resource: &Resource) -> bool {
-        let n = self.relation_checks.get().saturating_add(1);
-        self.relation_checks.set(n);
+        let n = self
+            .relation_checks
+            .fetch_add(1, AtomicOrdering::Relaxed)
+            .saturating_add(1);
         if n <= self.max_relation_checks {
             return true;
         }
-        if self.relation_limit_hit.get().is_none() {
+        let mut hit = self
+            .relation_limit_hit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if hit.is_none() {
             let start = resource.root.span.start;
-            self.relation_limit_hit
-                .set(Some((resource.file, start.line, start.column)));
+            *hit = Some((resource.file, start.line, start.column));
         }
         false
     }
@@ -100,10 +109,15 @@ impl<'a> World<'a> {
     }
 
     /// The pair index of `path` (relative to each candidate), built once per scan.
-    fn pairs_at(&self, path: &Path) -> Rc<PairIndex> {
+    fn pairs_at(&self, path: &Path) -> Arc<PairIndex> {
         let key = format!("{:?}", path);
-        if let Some(index) = self.pair_index.borrow().get(&key) {
-            return Rc::clone(index);
+        if let Some(index) = self
+            .pair_index
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return Arc::clone(index);
         }
         let mut index = PairIndex::new();
         for (i, (_, res, pod)) in self.entries.iter().enumerate() {
@@ -120,8 +134,11 @@ impl<'a> World<'a> {
                 }
             }
         }
-        let index = Rc::new(index);
-        self.pair_index.borrow_mut().insert(key, Rc::clone(&index));
+        let index = Arc::new(index);
+        self.pair_index
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, Arc::clone(&index));
         index
     }
 

@@ -79,7 +79,10 @@ pub fn io_message(what: &str, err: &std::io::Error) -> String {
 /// The file cannot be read, or is larger than the limit.
 pub fn read_file(path: &Path, what: &str, limits: &crate::Limits) -> Result<Vec<u8>, String> {
     let file = std::fs::File::open(path).map_err(|e| io_message(what, &e))?;
-    read_bounded(file, what, limits)
+    // Sized from the file's length (when known) so that a large input is read into one
+    // allocation of its size instead of a buffer doubled up to twice that.
+    let expected = file.metadata().map_or(0, |m| m.len());
+    read_bounded_sized(file, what, limits, expected)
 }
 
 /// Reads `reader` to its end, refusing more than `max-input-bytes` (standard input).
@@ -92,9 +95,21 @@ pub fn read_bounded(
     what: &str,
     limits: &crate::Limits,
 ) -> Result<Vec<u8>, String> {
+    read_bounded_sized(reader, what, limits, 0)
+}
+
+/// [`read_bounded`] into a buffer made for `expected` bytes (one more, so that reaching the
+/// end does not grow it).
+fn read_bounded_sized(
+    reader: impl std::io::Read,
+    what: &str,
+    limits: &crate::Limits,
+    expected: u64,
+) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
     let max = limits.max_input_bytes();
-    let mut bytes = Vec::new();
+    let capacity = usize::try_from(expected.min(max).saturating_add(1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
     reader
         .take(max.saturating_add(1))
         .read_to_end(&mut bytes)

@@ -35,7 +35,7 @@ pub use model::{
     effective_fields, pod_spec_kinds, ContainerKind, ContainerView, Effective, Located, Origin,
     PodSpecView,
 };
-pub use model::{load, load_with, Resource, Scan, SourceFile, TemplateMap};
+pub use model::{load, load_owned_with, load_with, Resource, Scan, SourceFile, TemplateMap};
 pub use policy::{policy_schema, RuleInfo};
 pub use report::{
     ErrorEntry, Finding, Region, Report, ResourceRef, Severity, Summary, Suppressed, TemplateRef,

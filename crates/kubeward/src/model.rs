@@ -84,12 +84,44 @@ pub fn load_with(name: &str, bytes: &[u8], file: usize, limits: &crate::Limits) 
     if let Some(message) = limits.check_input_len(bytes.len() as u64) {
         return crate::inputs::unreadable(name, message);
     }
+    let mut source = decode_source(name, bytes, file, &limits.decode());
+    source.text = String::from_utf8_lossy(bytes).into_owned();
+    source
+}
+
+/// [`load_with`] of bytes the caller gives away: valid UTF-8 becomes the file's text without
+/// a copy (the input is held once, not twice, while the scan runs).
+#[must_use]
+pub fn load_owned_with(
+    name: &str,
+    bytes: Vec<u8>,
+    file: usize,
+    limits: &crate::Limits,
+) -> SourceFile {
+    if let Some(message) = limits.check_input_len(bytes.len() as u64) {
+        return crate::inputs::unreadable(name, message);
+    }
     load_decoded(name, bytes, file, &limits.decode())
 }
 
-/// [`load`] of text that is not an input of its own (a chart's output): only the decoding
-/// limits apply.
+/// [`load_owned_with`] of text that is not an input of its own (a chart's output): only the
+/// decoding limits apply.
 pub(crate) fn load_decoded(
+    name: &str,
+    bytes: Vec<u8>,
+    file: usize,
+    limits: &kubeward_yaml::DecodeLimits,
+) -> SourceFile {
+    let mut source = decode_source(name, &bytes, file, limits);
+    source.text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    source
+}
+
+/// Decodes `bytes` and builds the resources; the text is left for the caller to set.
+fn decode_source(
     name: &str,
     bytes: &[u8],
     file: usize,
@@ -112,7 +144,7 @@ pub(crate) fn load_decoded(
     }
     SourceFile {
         name: name.to_string(),
-        text: String::from_utf8_lossy(bytes).into_owned(),
+        text: String::new(),
         diagnostics: decoded.diagnostics,
         resources,
         errors,

@@ -289,7 +289,7 @@ fn read_input(input: &Input, index: usize, charts: &ChartOptions, limits: &Limit
     let name = input.name();
     match input {
         Input::File(path, _) => match inputs::read_file(path, &format!("`{name}`"), limits) {
-            Ok(bytes) => load_with(name, &bytes, index, limits),
+            Ok(bytes) => crate::load_owned_with(name, bytes, index, limits),
             Err(message) => inputs::unreadable(name, message),
         },
         Input::Stdin => inputs::unreadable(

@@ -502,6 +502,12 @@ pub(crate) fn error_at(
 /// Parses one policy file strictly (duplicate keys and unknown fields are errors).
 pub(crate) fn parse(file: &str, text: &str) -> Result<PolicyDef, ErrorEntry> {
     check_depth(file, text)?;
+    parse_trusted(file, text)
+}
+
+/// [`parse`] without the nesting check, for the built-in policies: they are part of the
+/// program (shallow, and tested), and every scan parses all of them.
+pub(crate) fn parse_trusted(file: &str, text: &str) -> Result<PolicyDef, ErrorEntry> {
     serde_saphyr::from_str::<PolicyDef>(text).map_err(|err| {
         let plain = err.without_snippet();
         let loc = plain.location();
@@ -560,4 +566,29 @@ fn clean_message(message: &str) -> String {
         return format!("duplicate key `{key}`: a policy file sets each key once");
     }
     first.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in policies skip the nesting check ([`parse_trusted`]): they must pass it.
+    #[test]
+    fn built_in_policies_are_within_the_nesting_bound() {
+        let builtins = crate::engine::builtin_policies();
+        assert!(builtins.len() > 100);
+        for (file, text) in builtins {
+            assert!(check_depth(file, text).is_ok(), "{file}");
+        }
+    }
+
+    #[test]
+    fn the_nesting_bound_refuses_deep_policy_files() {
+        let deep = format!(
+            "{}1{}",
+            "[".repeat(POLICY_DEPTH + 1),
+            "]".repeat(POLICY_DEPTH + 1)
+        );
+        assert!(check_depth("deep.yaml", &deep).is_err());
+    }
 }
