@@ -1626,6 +1626,57 @@ spec:
 "#,
 };
 
+const DASHBOARD_ACCOUNT: Practice = Practice {
+    name: "dashboard-service-account",
+    policies: &["KW-RBC-033"],
+    bad: r#"
+apiVersion: batch/v1
+kind: Job
+metadata: {name: export, namespace: kubernetes-dashboard}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      serviceAccountName: kubernetes-dashboard      # <- KW-RBC-033
+      automountServiceAccountToken: false
+      containers:
+        - name: export
+          image: registry.access.redhat.com/ubi9/ubi-minimal:9.4
+          resources:
+            requests: {cpu: 100m, memory: 64Mi}
+            limits: {cpu: 100m, memory: 64Mi}
+          securityContext:
+            runAsNonRoot: true
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities: {drop: [ALL]}
+            seccompProfile: {type: RuntimeDefault}
+"#,
+    good: r#"
+apiVersion: batch/v1
+kind: Job
+metadata: {name: export, namespace: kubernetes-dashboard}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      serviceAccountName: export
+      automountServiceAccountToken: false
+      containers:
+        - name: export
+          image: registry.access.redhat.com/ubi9/ubi-minimal:9.4
+          resources:
+            requests: {cpu: 100m, memory: 64Mi}
+            limits: {cpu: 100m, memory: 64Mi}
+          securityContext:
+            runAsNonRoot: true
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities: {drop: [ALL]}
+            seccompProfile: {type: RuntimeDefault}
+"#,
+};
+
 const PRACTICES: &[Practice] = &[
     NON_ROOT,
     SERVICES,
@@ -1644,6 +1695,7 @@ const PRACTICES: &[Practice] = &[
     PEER_GAPS_NETWORK,
     PEER_GAPS_PORTS,
     KUBESCAPE_GAPS,
+    DASHBOARD_ACCOUNT,
 ];
 
 #[test]
@@ -1734,6 +1786,6 @@ fn the_hardening_pack_holds_the_founding_checks() {
     .into_iter()
     .map(|r| r.id)
     .collect();
-    assert_eq!(rbac.len(), 32, "{rbac:?}");
+    assert_eq!(rbac.len(), 33, "{rbac:?}");
     assert!(rbac.iter().all(|id| id.starts_with("KW-RBC-")), "{rbac:?}");
 }
