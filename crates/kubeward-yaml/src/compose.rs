@@ -291,9 +291,9 @@ fn compose_inner(
         skip += 3;
     }
     let body = chunk.get(skip..).unwrap_or_default();
-    let inner_bom = body.windows(3).any(|w| w == BOM);
+    let inner_bom = memchr::memmem::find(body, BOM).is_some();
     let patched: std::borrow::Cow<'_, [u8]> = if inner_bom {
-        if body.windows(3).any(|w| w == PLACEHOLDER) {
+        if memchr::memmem::find(body, PLACEHOLDER).is_some() {
             return Err(err(
                 "a byte order mark inside a document next to U+E000 is not supported",
                 0,

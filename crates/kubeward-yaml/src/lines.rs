@@ -103,10 +103,7 @@ impl<'a> LineIndex<'a> {
 }
 
 fn memchr_lines(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    text.iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'\n')
-        .map(|(i, _)| i + 1)
+    memchr::memchr_iter(b'\n', text).map(|i| i + 1)
 }
 
 #[cfg(test)]

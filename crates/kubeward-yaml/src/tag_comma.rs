@@ -31,10 +31,10 @@ fn candidates(text: &[u8]) -> Vec<usize> {
     let mut i = 0;
     while i < text.len() {
         // Any `!`: the scanner starts a tag even right after a quoted scalar (`"a"!,`).
-        if text[i] != b'!' {
-            i += 1;
-            continue;
-        }
+        let Some(next) = memchr::memchr(b'!', &text[i..]) else {
+            break;
+        };
+        i += next;
         let mut j = i + 1;
         if text.get(j) == Some(&b'<') {
             while j < text.len() && text[j] != b'>' && !is_blank_or_break(text[j]) {
