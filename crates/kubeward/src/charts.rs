@@ -200,11 +200,19 @@ fn template_map(chart: &Chart, opts: &RenderOptions, rendered: &Rendered) -> Tem
     let line_count = rendered.text.lines().count();
     let mut lines: Vec<Option<TemplateRef>> = vec![None; line_count];
     let values = ValuesFiles::new(chart, opts);
+    // Lines before each manifest, counted on from the previous one (manifests come in
+    // output order; from the start again otherwise).
+    let (mut counted_to, mut lines_before) = (0, 0);
     for manifest in &rendered.manifests {
-        let Some(before) = rendered.text.get(..manifest.offset) else {
+        if manifest.offset < counted_to {
+            (counted_to, lines_before) = (0, 0);
+        }
+        let Some(between) = rendered.text.get(counted_to..manifest.offset) else {
             continue;
         };
-        let first = before.matches('\n').count();
+        lines_before += memchr::memchr_iter(b'\n', between.as_bytes()).count();
+        counted_to = manifest.offset;
+        let first = lines_before;
         let text: Vec<&str> = manifest.text.split('\n').collect();
         for (k, origin) in manifest.origins.iter().enumerate() {
             if let (Some(slot), Some(origin)) = (lines.get_mut(first + k), origin) {
