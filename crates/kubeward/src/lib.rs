@@ -5,6 +5,10 @@
 //! its effective security context), and evaluated against declarative policies (YAML
 //! files; the built-in ones are embedded). Each [`Finding`] names the file, line and column
 //! of the node to blame.
+//!
+//! Cargo feature `parallel` (off by default; the CLI and the Python module turn it on):
+//! a scan uses several threads (rayon) for the documents of a large input and for
+//! evaluating resources. Reports are the same with and without it.
 #![forbid(unsafe_code)]
 
 pub mod charts;
