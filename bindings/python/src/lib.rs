@@ -373,18 +373,51 @@ fn options_from(
     }
 }
 
-/// Loads a chart folder or `.tgz` file; `InputError` when the path cannot be read,
-/// `ChartError` when it is no valid chart.
-fn load_chart(py: Python<'_>, path: &std::path::Path) -> PyResult<(String, Chart)> {
+/// Resource limits from a `limits=` mapping (names as in docs/limits.md); an unknown name or
+/// a value out of range is a `kind` error.
+fn limits_from(
+    py: Python<'_>,
+    kind: Kind,
+    limits: Option<&std::collections::BTreeMap<String, u64>>,
+) -> PyResult<kubeward::Limits> {
+    kubeward::Limits::from_pairs(
+        limits
+            .into_iter()
+            .flatten()
+            .map(|(name, value)| (name.as_str(), *value)),
+    )
+    .map_err(|e| whole(kind, py, "<options>", e.to_string()))
+}
+
+/// Loads a chart folder or `.tgz` file within the chart limits of `limits`; `InputError`
+/// when the path cannot be read, `ChartError` when it is no valid chart or breaks a limit.
+fn load_chart(
+    py: Python<'_>,
+    path: &std::path::Path,
+    limits: &kubeward::Limits,
+) -> PyResult<(String, Chart)> {
     let name = inputs::display_name(path);
     must_exist(py, &path.to_string_lossy())?;
     let owned = path.to_path_buf();
+    let load_limits = limits.chart_load();
     let loaded = unlocked(py, move || {
         if owned.is_dir() {
-            Ok(chart::load_dir(&owned))
-        } else {
-            std::fs::read(&owned).map(|bytes| chart::load_archive(&bytes))
+            return Ok(chart::load_dir_with(&owned, &load_limits));
         }
+        // An archive larger than the whole chart may be is refused before it is read.
+        let len = std::fs::metadata(&owned)?.len();
+        let max = load_limits.max_total_bytes;
+        if len > max {
+            return Ok(Err(chart::ChartError {
+                message: format!(
+                    "chart archive of {len} bytes is larger than {max} bytes (limit max-chart-bytes={max})"
+                ),
+                file: None,
+                line: None,
+                column: None,
+            }));
+        }
+        std::fs::read(&owned).map(|bytes| chart::load_archive_with(&bytes, &load_limits))
     })?;
     match loaded {
         Ok(Ok(chart)) => Ok((name, chart)),
@@ -402,57 +435,74 @@ fn load_chart(py: Python<'_>, path: &std::path::Path) -> PyResult<(String, Chart
     }
 }
 
-/// Renders a loaded chart; `ChartError` when a template fails.
-fn render(py: Python<'_>, name: String, chart: Chart, opts: ChartRender) -> PyResult<String> {
+/// Renders a loaded chart within the template limits of `limits`; `ChartError` when a
+/// template fails or breaks a limit.
+fn render(
+    py: Python<'_>,
+    name: String,
+    chart: Chart,
+    opts: ChartRender,
+    limits: kubeward::Limits,
+) -> PyResult<String> {
     unlocked(py, move || {
-        kubeward::charts::render_chart(&name, &chart, &opts)
+        kubeward::charts::render_chart_with(&name, &chart, &opts, &limits)
     })?
     .map_err(|e| error(py, Kind::Chart, vec![e]))
 }
 
 /// Renders the chart at `chart` (a folder with `Chart.yaml`, or a `.tgz` file) and returns
-/// what `helm template` prints. Chart options as in `ChartOptions`.
+/// what `helm template` prints. Chart options as in `ChartOptions`; `limits` as for
+/// `Scanner` (the chart and template limits apply).
 ///
 /// Raises `InputError` when the path cannot be read, `ChartError` when the chart cannot be
-/// loaded or rendered (the error names the template file and line).
+/// loaded or rendered (the error names the template file and line), breaks a limit (the
+/// error names it), or `limits` names an unknown limit.
 #[pyfunction]
-#[pyo3(signature = (chart, options=None, /, **chart_options))]
+#[pyo3(signature = (chart, options=None, /, *, limits=None, **chart_options))]
 fn render_chart(
     py: Python<'_>,
     chart: PathBuf,
     options: Option<&Bound<'_, PyChartOptions>>,
+    limits: Option<std::collections::BTreeMap<String, u64>>,
     chart_options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     guarded(py, || {
+        let limits = limits_from(py, Kind::Chart, limits.as_ref())?;
         let opts = options_from(py, options, chart_options)?;
-        let (name, loaded) = load_chart(py, &chart)?;
-        render(py, name, loaded, opts)
+        let (name, loaded) = load_chart(py, &chart, &limits)?;
+        render(py, name, loaded, opts, limits)
     })
 }
 
 /// Renders a chart packaged as a `.tgz` archive (`bytes`, as `helm package` writes it) and
-/// returns what `helm template` prints. Chart options as in `ChartOptions`.
+/// returns what `helm template` prints. Chart options as in `ChartOptions`; `limits` as
+/// for `render_chart`.
 ///
-/// Raises `ChartError` when the archive is no valid chart or cannot be rendered.
+/// Raises `ChartError` when the archive is no valid chart, cannot be rendered or breaks a
+/// limit, or `limits` names an unknown limit.
 #[pyfunction]
-#[pyo3(signature = (data, options=None, /, **chart_options))]
+#[pyo3(signature = (data, options=None, /, *, limits=None, **chart_options))]
 fn render_chart_archive(
     py: Python<'_>,
     data: pyo3::pybacked::PyBackedBytes,
     options: Option<&Bound<'_, PyChartOptions>>,
+    limits: Option<std::collections::BTreeMap<String, u64>>,
     chart_options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     guarded(py, || {
+        let limits = limits_from(py, Kind::Chart, limits.as_ref())?;
         let opts = options_from(py, options, chart_options)?;
         let name = "<archive>".to_string();
-        let loaded = unlocked(py, move || chart::load_archive(&data))?.map_err(|e| {
-            error(
-                py,
-                Kind::Chart,
-                vec![kubeward::charts::chart_error(&name, &e)],
-            )
-        })?;
-        render(py, name, loaded, opts)
+        let load_limits = limits.chart_load();
+        let loaded =
+            unlocked(py, move || chart::load_archive_with(&data, &load_limits))?.map_err(|e| {
+                error(
+                    py,
+                    Kind::Chart,
+                    vec![kubeward::charts::chart_error(&name, &e)],
+                )
+            })?;
+        render(py, name, loaded, opts, limits)
     })
 }
 
@@ -1111,13 +1161,7 @@ impl PyScanner {
         limits: Option<std::collections::BTreeMap<String, u64>>,
     ) -> PyResult<Self> {
         guarded(py, || {
-            let limits = kubeward::Limits::from_pairs(
-                limits
-                    .iter()
-                    .flatten()
-                    .map(|(name, value)| (name.as_str(), *value)),
-            )
-            .map_err(|e| whole(Kind::Policy, py, "<options>", e.to_string()))?;
+            let limits = limits_from(py, Kind::Policy, limits.as_ref())?;
             let (config, config_dir) = match config {
                 Some(path) => {
                     let (name, text) = read_text(py, &path)?;

@@ -27,6 +27,7 @@ mod resolve;
 mod split;
 mod stream;
 mod tag_comma;
+mod utf16;
 mod value;
 
 pub use emit::{to_json_prefix, to_json_string, to_yaml};

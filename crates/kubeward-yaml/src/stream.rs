@@ -304,6 +304,20 @@ pub fn decode_document_with(
     input: &[u8],
     limits: &DecodeLimits,
 ) -> Result<Option<Node>, DecodeError> {
+    // go-yaml reads UTF-16 with a byte order mark; libyaml-safer cannot (crate::utf16).
+    match crate::utf16::transcode(input) {
+        None => {}
+        Some(crate::utf16::Transcoded::Text(text)) => {
+            return decode_document_with(text.as_bytes(), limits);
+        }
+        Some(crate::utf16::Transcoded::Error(message, before)) => {
+            return Err(DecodeError {
+                message: format!("yaml: {message}"),
+                pos: LineIndex::new(before.as_bytes()).pos(before.len()),
+                document: Some(0),
+            });
+        }
+    }
     struct Whole<'a>(LineIndex<'a>, Hint);
     impl Locate for Whole<'_> {
         fn pos(&self, offset: usize) -> Pos {
