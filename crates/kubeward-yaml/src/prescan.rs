@@ -15,9 +15,7 @@
 pub(crate) fn flow_too_deep(text: &[u8], max: usize) -> Option<usize> {
     // No more opening brackets than `max` in the whole text: no nesting deeper than `max`
     // (the usual case, found with a fast byte search).
-    if memchr::memchr2_iter(b'[', b'{', text).nth(max).is_none() {
-        return None;
-    }
+    memchr::memchr2_iter(b'[', b'{', text).nth(max)?;
     let mut level = 0usize;
     let mut i = 0usize;
     // Indentation of the line holding a block scalar header, while its content is skipped.
