@@ -588,7 +588,7 @@ rules:
   - apiGroups:
       - apps
     resources:
-      - deployments
+      - deployments/scale
     verbs:
       - get
       - update
