@@ -30,34 +30,13 @@ fn lines_of(text: &str) -> u32 {
     u32::try_from(text.matches('\n').count()).unwrap_or(u32::MAX)
 }
 
-/// What a decode says, positions shifted back by `line_shift` lines and indexes by
-/// `index_shift`, for comparing repeated units with the unit alone.
+/// What a decode says.
 fn summary(decoded: &Decoded) -> Vec<String> {
-    let mut out = Vec::new();
-    for d in &decoded.documents {
-        out.push(format!(
-            "doc {} at {}:{} {}",
-            d.index,
-            d.root.span.start.line,
-            d.root.span.start.column,
-            kubeward_yaml::to_json_string(&d.root)
-        ));
-    }
-    for e in &decoded.errors {
-        out.push(format!(
-            "error {:?} at {}:{} {}",
-            e.document, e.pos.line, e.pos.column, e.message
-        ));
-    }
-    for d in &decoded.diagnostics {
-        out.push(format!(
-            "diagnostic {} at {}:{} {:?}",
-            d.document, d.span.start.line, d.span.start.column, d.kind
-        ));
-    }
-    out
+    shifted(decoded, 0, 0, 0)
 }
 
+/// What a decode says, as if it were copy number `copy` of a stream of `unit_lines` lines
+/// and `unit_docs` indexed documents: lines and document indexes moved on by as many.
 fn shifted(unit: &Decoded, copy: u32, unit_lines: u32, unit_docs: usize) -> Vec<String> {
     let shift_doc = |i: usize| i + unit_docs * copy as usize;
     let shift_line = |l: u32| l + unit_lines * copy;
