@@ -108,7 +108,8 @@ fn read_bounded_sized(
 ) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
     let max = limits.max_input_bytes();
-    let capacity = usize::try_from(expected.min(max).saturating_add(1)).unwrap_or(0);
+    // At most 256 MiB up front: a file's reported length is a hint, not a promise.
+    let capacity = usize::try_from(expected.min(max).min(256 << 20).saturating_add(1)).unwrap_or(0);
     let mut bytes = Vec::with_capacity(capacity);
     reader
         .take(max.saturating_add(1))
