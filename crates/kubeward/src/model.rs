@@ -84,9 +84,7 @@ pub fn load_with(name: &str, bytes: &[u8], file: usize, limits: &crate::Limits) 
     if let Some(message) = limits.check_input_len(bytes.len() as u64) {
         return crate::inputs::unreadable(name, message);
     }
-    let mut source = decode_source(name, bytes, file, &limits.decode());
-    source.text = String::from_utf8_lossy(bytes).into_owned();
-    source
+    load_decoded(name, bytes.to_vec(), file, &limits.decode())
 }
 
 /// [`load_with`] of bytes the caller gives away: valid UTF-8 becomes the file's text without
@@ -112,22 +110,7 @@ pub(crate) fn load_decoded(
     file: usize,
     limits: &kubeward_yaml::DecodeLimits,
 ) -> SourceFile {
-    let mut source = decode_source(name, &bytes, file, limits);
-    source.text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    };
-    source
-}
-
-/// Decodes `bytes` and builds the resources; the text is left for the caller to set.
-fn decode_source(
-    name: &str,
-    bytes: &[u8],
-    file: usize,
-    limits: &kubeward_yaml::DecodeLimits,
-) -> SourceFile {
-    let decoded = kubeward_yaml::decode_with(bytes, limits);
+    let decoded = kubeward_yaml::decode_with(&bytes, limits);
     let mut errors: Vec<ErrorEntry> = decoded
         .errors
         .iter()
@@ -144,7 +127,10 @@ fn decode_source(
     }
     SourceFile {
         name: name.to_string(),
-        text: String::new(),
+        text: match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        },
         diagnostics: decoded.diagnostics,
         resources,
         errors,
