@@ -14,6 +14,9 @@ pub(crate) use crate::policy::RuleInfo;
 use crate::policy::{self, PolicyDef, ViewDef};
 use crate::report::{ErrorEntry, Finding, Region, ResourceRef};
 
+#[cfg(test)]
+mod narrowing_tests;
+
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
 }
@@ -472,15 +475,28 @@ fn evaluate(
     scan: &Scan,
     max_relation_checks: u64,
 ) -> (Vec<Finding>, Vec<ErrorEntry>) {
+    evaluate_in(policies, scan, max_relation_checks, |world| world)
+}
+
+/// [`evaluate`], with the scan's [`World`] adjusted by `adjust` (tests turn its indexes
+/// off).
+fn evaluate_in<'s>(
+    policies: &[&Policy],
+    scan: &'s Scan,
+    max_relation_checks: u64,
+    adjust: impl Fn(World<'s>) -> World<'s>,
+) -> (Vec<Finding>, Vec<ErrorEntry>) {
     let new_world = || {
-        World::new(
-            scan.files
-                .iter()
-                .enumerate()
-                .flat_map(|(i, f)| f.resources.iter().map(move |r| (i, r, r.pod_spec())))
-                .collect(),
+        adjust(
+            World::new(
+                scan.files
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, f)| f.resources.iter().map(move |r| (i, r, r.pod_spec())))
+                    .collect(),
+            )
+            .with_max_relation_checks(max_relation_checks),
         )
-        .with_max_relation_checks(max_relation_checks)
     };
     let mut world = new_world();
     let mut findings = evaluate_resources(policies, scan, &world, true);

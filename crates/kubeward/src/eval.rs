@@ -15,24 +15,26 @@ use crate::policy::compile::{Check, CmpOp, Cond, Op, Operand, Policy, Subject, V
 use crate::policy::path::{render, Path, Root, Seg};
 use crate::policy::JsonTypeDef;
 
+mod narrow;
+
 /// Every resource of the scan, with its pod spec (for relations).
 pub(crate) struct World<'a> {
     pub entries: Vec<(usize, &'a Resource, Option<PodSpecView<'a>>)>,
     /// Indexes into `entries` by kind, then namespace (`None`: no namespace), so relations
     /// look only at plausible candidates instead of the whole scan.
     by_kind: HashMap<&'a str, HashMap<Option<&'a str>, Vec<usize>>>,
-    /// For a path evaluated on every candidate (`$podMeta.labels`), the entries whose value
-    /// there holds each `(key, string value)` pair; built on first use.
-    pair_index: Mutex<HashMap<String, Arc<PairIndex>>>,
+    /// Indexes of the entries by what they hold at a path, for relations (see
+    /// [`narrow`]); each is built the first time a relation needs it.
+    indexes: Mutex<HashMap<narrow::IndexKey, Arc<narrow::CandidateIndex>>>,
     /// Candidates examined by relations so far, and the bound.
     relation_checks: AtomicU64,
     max_relation_checks: u64,
     /// Where the bound was reached: (file index, line, column) of the resource.
     relation_limit_hit: Mutex<Option<(usize, u32, u32)>>,
+    /// Whether relations look their candidates up in indexes (off only to test that
+    /// the indexes change nothing).
+    narrowing: bool,
 }
-
-/// Entries by the `(key, value)` pairs of the map found at one path.
-type PairIndex = HashMap<(String, String), Vec<usize>>;
 
 impl<'a> World<'a> {
     pub(crate) fn new(entries: Vec<(usize, &'a Resource, Option<PodSpecView<'a>>)>) -> Self {
@@ -48,11 +50,19 @@ impl<'a> World<'a> {
         World {
             entries,
             by_kind,
-            pair_index: Mutex::new(HashMap::new()),
+            indexes: Mutex::new(HashMap::new()),
             relation_checks: AtomicU64::new(0),
             max_relation_checks: u64::MAX,
             relation_limit_hit: Mutex::new(None),
+            narrowing: true,
         }
+    }
+
+    /// Relations evaluate their `where` on every candidate of their kinds and namespace.
+    #[cfg(test)]
+    pub(crate) fn without_narrowing(mut self) -> Self {
+        self.narrowing = false;
+        self
     }
 
     /// Bounds the candidates relations may examine over the whole scan.
@@ -108,38 +118,23 @@ impl<'a> World<'a> {
         indexes
     }
 
-    /// The pair index of `path` (relative to each candidate), built once per scan.
-    fn pairs_at(&self, path: &Path) -> Arc<PairIndex> {
-        let key = format!("{:?}", path);
-        if let Some(index) = self
-            .pair_index
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
-            return Arc::clone(index);
-        }
-        let mut index = PairIndex::new();
-        for (i, (_, res, pod)) in self.entries.iter().enumerate() {
-            let candidate = Ctx::at_resource(res, pod.as_ref(), None, self);
-            let resolved = resolve(&candidate, path);
-            if let Some(pairs) = resolved.value().entries() {
-                for (k, v) in pairs {
-                    if let Some(v) = v.as_str() {
-                        index
-                            .entry((k.to_string(), v.to_string()))
-                            .or_default()
-                            .push(i);
-                    }
-                }
-            }
-        }
-        let index = Arc::new(index);
-        self.pair_index
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, Arc::clone(&index));
-        index
+    /// The `v1` Namespace objects of the scan named `name`, in scan order.
+    pub(crate) fn namespaces(&self, name: &str) -> Vec<&'a Resource> {
+        let mut found: Vec<usize> = self
+            .by_kind
+            .get("Namespace")
+            .into_iter()
+            .flat_map(HashMap::values)
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found
+            .into_iter()
+            .filter_map(|i| self.entries.get(i))
+            .map(|(_, res, _)| *res)
+            .filter(|res| res.id.api_version == "v1" && res.id.name == name)
+            .collect()
     }
 
     /// Entries that a relation over `kinds` (all kinds when `None`) may match, in scan
@@ -966,7 +961,12 @@ pub(crate) fn eval<'a, 'p>(ctx: &Ctx<'_, 'a>, cond: &'p Cond) -> Outcome<'a, 'p>
         } => {
             let ns = ctx.resource.id.namespace.as_deref();
             let scope = if *same_namespace { Some(ns) } else { None };
-            let candidates = match selected_by_map(ctx, cond) {
+            let narrowed = if ctx.world.narrowing {
+                narrow::narrowed(ctx, cond)
+            } else {
+                None
+            };
+            let candidates = match narrowed {
                 Some(selected) => ctx.world.in_scope(selected, kinds.as_deref(), scope),
                 None => ctx.world.candidates(kinds.as_deref(), scope),
             };
@@ -1006,80 +1006,6 @@ pub(crate) fn eval<'a, 'p>(ctx: &Ctx<'_, 'a>, cond: &'p Cond) -> Outcome<'a, 'p>
             }
         },
     }
-}
-
-/// A relation's `where` that requires `$self.<selector> mapSelects <candidate path>` can
-/// only hold for candidates holding one of the selector's pairs; one that requires
-/// `<candidate selector> mapSelects $self.<labels>` only for candidates whose selector has
-/// one of the labels (a selector selects nothing when empty). Returns those candidates
-/// (sorted), from an index, instead of evaluating the condition on every resource of the
-/// scan. `None` when the condition has no such conjunct (every candidate is then
-/// evaluated).
-fn selected_by_map(ctx: &Ctx<'_, '_>, cond: &Cond) -> Option<Vec<usize>> {
-    let conjuncts: &[Cond] = match cond {
-        Cond::All(children) => children,
-        other => std::slice::from_ref(other),
-    };
-    conjuncts.iter().find_map(|c| match c {
-        Cond::Test {
-            subject: Subject::Path(selector),
-            op: Op::MapSelects(Operand::Path(labels)),
-        } if selector.hops == 1 && labels.hops == 0 => {
-            let own = Path {
-                hops: 0,
-                root: selector.root,
-                segs: selector.segs.clone(),
-            };
-            let resolved = resolve(ctx, &own);
-            let Some(pairs) = resolved.value().entries() else {
-                return Some(Vec::new());
-            };
-            let index = ctx.world.pairs_at(labels);
-            // Any one pair narrows the candidates; the rarest narrows them most.
-            let lists = pairs.iter().map(|(k, v)| match v.as_str() {
-                Some(v) => index
-                    .get(&((*k).to_string(), v.to_string()))
-                    .map_or(0, Vec::len),
-                None => 0,
-            });
-            let (best, _) = lists.enumerate().min_by_key(|&(_, n)| n)?;
-            let (k, v) = pairs.get(best)?;
-            let list = v
-                .as_str()
-                .and_then(|v| index.get(&((*k).to_string(), v.to_string())))
-                .cloned()
-                .unwrap_or_default();
-            Some(list)
-        }
-        Cond::Test {
-            subject: Subject::Path(selector),
-            op: Op::MapSelects(Operand::Path(labels)),
-        } if selector.hops == 0 && labels.hops == 1 => {
-            let own = Path {
-                hops: 0,
-                root: labels.root,
-                segs: labels.segs.clone(),
-            };
-            let resolved = resolve(ctx, &own);
-            let Some(pairs) = resolved.value().entries() else {
-                return Some(Vec::new());
-            };
-            let index = ctx.world.pairs_at(selector);
-            let mut list: Vec<usize> = pairs
-                .iter()
-                .filter_map(|(k, v)| {
-                    v.as_str()
-                        .and_then(|v| index.get(&((*k).to_string(), v.to_string())))
-                })
-                .flatten()
-                .copied()
-                .collect();
-            list.sort_unstable();
-            list.dedup();
-            Some(list)
-        }
-        _ => None,
-    })
 }
 
 /// Whether a condition on parameters only holds (see

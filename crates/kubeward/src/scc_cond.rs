@@ -84,11 +84,10 @@ impl SccRefuses {
     fn allocation(&self, ctx: &Ctx<'_, '_>) -> Allocation {
         let ns_name = ctx.resource.id.namespace.as_deref();
         let annotations = ns_name.and_then(|name| {
-            ctx.world.entries.iter().find_map(|(_, res, _)| {
-                (res.id.kind == "Namespace" && res.id.api_version == "v1" && res.id.name == name)
-                    .then(|| res.root.get("metadata").and_then(|m| m.get("annotations")))
-                    .flatten()
-            })
+            ctx.world
+                .namespaces(name)
+                .into_iter()
+                .find_map(|ns| ns.root.get("metadata").and_then(|m| m.get("annotations")))
         });
         let get = |k: &str| {
             annotations
