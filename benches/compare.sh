@@ -87,7 +87,7 @@ go_tool_in_module() { # go_tool_in_module NAME MODULE VERSION SUBDIR
   [[ -x $bin/$name ]] && return 0
   local log dir; log=$(mktemp)
   if dir=$(GOFLAGS=-mod=mod go mod download -json "$module@$version" 2>"$log" |
-      python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])' 2>>"$log") &&
+      python3 -c 'import json,sys; d=json.load(sys.stdin).get("Dir"); print(d or ""); sys.exit(not d)') &&
      (cd "$dir/$sub" && GOFLAGS=-buildvcs=false go build -o "$bin/$name" . >>"$log" 2>&1); then
     :
   else

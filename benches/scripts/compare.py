@@ -107,7 +107,7 @@ def tools(args, kubeward):
         tv = [b("trivy"), "config", "--quiet", "--skip-check-update", "--format", "json"]
         t = lambda p, o: tv + ["-o", o, p]
         out.append(Tool("trivy", {0}, {"folder": t, "file": t, "corpus": t, "chart": t},
-                        first_version(sh([b("trivy"), "--version"])),
+                        os.environ.get("TRIVY_VERSION") or first_version(sh([b("trivy"), "--version"])),
                         "`trivy config`, embedded checks, offline"))
     if have("kube-score"):
         ks = lambda p, o: ["sh", "-c", 'exec "$@" >"$0"', o, b("kube-score"), "score",
