@@ -546,11 +546,12 @@ fn policy_limits() {
         text.push_str(&format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, labels: {labels}}}\nspec: {{containers: [{{name: c, image: nginx}}]}}\n"));
     }
     let fan = write(&dir, "fanout.yaml", text.as_bytes());
-    // A relation without a selector to index: every Service looks at every Pod.
+    // A relation with no condition to look up in an index (a regex): every Service looks at
+    // every Pod.
     let related = write(
         &dir,
         "related.yaml",
-        b"id: X-REL-001\ntitle: t\nseverity: low\ncategory: c\ndocs: {why: w, fix: f}\ntarget: {view: resource, kinds: [Service]}\nrule:\n  require:\n    related:\n      kinds: [Pod]\n      where: {path: metadata.name, equals: no-pod-has-this-name}\nmessage: m\n",
+        b"id: X-REL-001\ntitle: t\nseverity: low\ncategory: c\ndocs: {why: w, fix: f}\ntarget: {view: resource, kinds: [Service]}\nrule:\n  require:\n    related:\n      kinds: [Pod]\n      where: {path: metadata.name, matches: ^no-pod-has-this-name$}\nmessage: m\n",
     );
     rejects(
         "relation fan-out",
@@ -558,6 +559,25 @@ fn policy_limits() {
         &["--pack", "none", "--policy", related.to_str().unwrap()],
         "(limit max-relation-checks=1000000)",
     );
+    // The same relation looking a name up (an index answers it) stays in bounds.
+    let by_name = write(
+        &dir,
+        "by-name.yaml",
+        b"id: X-REL-002\ntitle: t\nseverity: low\ncategory: c\ndocs: {why: w, fix: f}\ntarget: {view: resource, kinds: [Service]}\nrule:\n  require:\n    related:\n      kinds: [Pod]\n      where: {path: metadata.name, equals: no-pod-has-this-name}\nmessage: m\n",
+    );
+    let r = run(&[
+        "scan",
+        "--no-config",
+        "--format",
+        "json",
+        "--pack",
+        "none",
+        "--policy",
+        by_name.to_str().unwrap(),
+        fan.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout.matches("\"X-REL-002\"").count(), 1500);
     // The built-in relation policies go through an index: the same scan stays in bounds.
     let r = run(&[
         "scan",
