@@ -78,14 +78,21 @@ test("typing a privileged pod shows the finding with its line; clicking it highl
 });
 
 test("the state is in the URL: a link reproduces the result", async () => {
-  // Wait until the URL holds what the editor holds (it is saved after a short delay).
-  await page.waitForFunction(async () => {
+  // Wait until the URL holds what the editor holds (it is saved after a short delay). The
+  // check is asynchronous, so it is polled from here: `waitForFunction` takes the promise an
+  // async predicate returns for a truthy result and would not wait.
+  const urlHoldsEditor = () => page.evaluate(async () => {
     const m = location.hash.match(/^#s=([A-Za-z0-9_-]+)/);
     if (!m) return false;
     const bytes = Uint8Array.from(atob(m[1].replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
     const text = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).text();
     return JSON.parse(text).m === document.querySelector("#manifest-editor textarea").value;
   });
+  const deadline = Date.now() + 30_000;
+  while (!(await urlHoldsEditor())) {
+    assert.ok(Date.now() < deadline, "the URL never held the editor's text");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const link = await page.evaluate(() => location.href);
   const other = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await other.goto(link);
